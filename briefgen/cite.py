@@ -1,0 +1,121 @@
+"""Stage 4, cite: number the references of a brief and format its reference list.
+
+References are numbered in the order of first citation, reading the sections
+top to bottom; a reference cited by several facts keeps its one number; a
+reference that no rendered fact cites is not listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from briefgen.model import Brief, Fact, Reference
+from briefgen.select import SelectedSection
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One citation marker beside a claim: [number] with an optional pinpoint."""
+
+    number: int
+    ref_id: str
+    locator: str | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True)
+class CitedFact:
+    fact: Fact
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True)
+class CitedSection:
+    heading: str
+    facts: tuple[CitedFact, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One numbered entry of the reference list, split into display parts."""
+
+    number: int
+    ref: Reference
+    who: str | None
+    title: str
+    container: str | None
+    publisher: str | None
+    date: str
+    url: str | None
+    accessed: str | None
+
+
+@dataclass(frozen=True)
+class CitedBrief:
+    brief: Brief
+    sections: tuple[CitedSection, ...]
+    references: tuple[Entry, ...]
+
+    @property
+    def fact_ids(self) -> list[str]:
+        return [cf.fact.id for s in self.sections for cf in s.facts]
+
+
+def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Reference]) -> CitedBrief:
+    numbers: dict[str, int] = {}
+    cited_sections = []
+    for section in sections:
+        cited_facts = []
+        for fact in section.facts:
+            markers = []
+            for c in fact.cite:
+                number = numbers.setdefault(c.ref, len(numbers) + 1)
+                markers.append(Marker(number, c.ref, c.locator, c.quote))
+            cited_facts.append(CitedFact(fact, tuple(markers)))
+        cited_sections.append(CitedSection(section.heading, tuple(cited_facts)))
+    entries = tuple(entry(number, references[ref_id]) for ref_id, number in numbers.items())
+    return CitedBrief(brief, tuple(cited_sections), entries)
+
+
+def entry(number: int, ref: Reference) -> Entry:
+    who = join_names([display_name(a) for a in ref.author]) if ref.author else ref.publisher
+    return Entry(
+        number=number,
+        ref=ref,
+        who=who,
+        title=ref.title,
+        container=ref.container_title,
+        publisher=ref.publisher if ref.author else None,
+        date=format_date(ref.issued),
+        url=ref.url,
+        accessed=format_date(ref.accessed.isoformat()) if ref.accessed else None,
+    )
+
+
+def display_name(name: str) -> str:
+    """'Family, Given' as 'Given Family'; anything else as written."""
+    family, sep, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}" if sep and given.strip() else name.strip()
+
+
+def join_names(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def format_date(value: str | dt.date) -> str:
+    """'2025-08-24' as 'August 24, 2025'; '2025-08' as 'August 2025'; '2025' as is."""
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = MONTHS[parts[1] - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{month} {parts[2]}, {parts[0]}"

@@ -1,0 +1,268 @@
+"""Stage 1, load: read every YAML file under sources/ into validated records.
+
+YAML is read with PyYAML's composer (the C one when available) into a node
+tree, which is then turned into plain data by hand so that:
+
+* every value keeps the line it was written on;
+* duplicate keys, anchors/aliases and non-standard tags are refused;
+* scalars stay the text that was written (``no`` stays "no", ``01234`` stays
+  "01234"); the schema decides what the text means.
+
+Loading never stops at the first problem: it returns every record it could
+read and every problem it found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from briefgen.errors import Problem
+from briefgen.model import RECORD_TYPES, Brief, Fact, Origin, Record, Reference
+
+try:  # the C composer is several times faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+SOURCES_DIR = "sources"
+MAX_DEPTH = 32
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+@dataclass
+class Sources:
+    """Everything read from a workspace's sources/, before cross-checks."""
+
+    references: list[Reference] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _Bad(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+
+
+def source_files(root: Path) -> list[Path]:
+    """Every *.yaml / *.yml file under root/sources, at any depth, sorted."""
+    base = root / SOURCES_DIR
+    found = [p for pattern in ("*.yaml", "*.yml") for p in base.rglob(pattern) if p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(base).as_posix())
+
+
+def load(root: Path) -> Sources:
+    """Read and validate every source file of the workspace at `root`."""
+    sources = Sources()
+    for path in source_files(root):
+        rel = path.relative_to(root).as_posix()
+        sources.files.append(rel)
+        try:
+            data, lines = read_yaml(path.read_bytes())
+        except _Bad as bad:
+            sources.problems.append(Problem(rel, bad.line, bad.message))
+            continue
+        except OSError as exc:
+            sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
+            continue
+        _collect(rel, data, lines, sources)
+    return sources
+
+
+def read_yaml(raw: bytes) -> tuple[object, dict[tuple, int]]:
+    """Parse one YAML document into plain data and the line of every value."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _Bad(line, "file is not UTF-8 text (save it as UTF-8)") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        if "expected a single document" in what:
+            what = "only one YAML document per file is allowed (remove the '---' separator)"
+        else:
+            what = f"invalid YAML: {what}"
+        raise _Bad(mark.line + 1 if mark else 1, what) from None
+    except yaml.YAMLError as exc:
+        raise _Bad(getattr(exc, "line", 0) + 1 if hasattr(exc, "line") else 1, f"invalid YAML: {exc}") from None
+    lines: dict[tuple, int] = {}
+    if node is None:
+        return None, lines
+    return _plain(node, (), lines, set(), 0), lines
+
+
+def _plain(node: yaml.Node, loc: tuple, lines: dict, seen: set[int], depth: int) -> object:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise _Bad(line, "YAML anchors and aliases are not supported: write the value out where it is used")
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep")
+    if node.tag not in _ALLOWED_TAGS:
+        raise _Bad(line, f"YAML tag '{node.tag.replace(_TAG, '!!')}' is not allowed")
+    lines.setdefault(loc, line)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _TAG + "null" and node.style is None:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, loc + (i,), lines, seen, depth + 1) for i, item in enumerate(node.value)]
+    out: dict[str, object] = {}
+    first: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+            raise _Bad(key_line, "a key must be plain text")
+        key = key_node.value
+        if key in first:
+            raise _Bad(key_line, f"duplicate key '{key}' (first written on line {first[key]})")
+        first[key] = key_line
+        lines[loc + (key,)] = key_line
+        out[key] = _plain(value_node, loc + (key,), lines, seen, depth + 1)
+    return out
+
+
+def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) -> None:
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        sources.problems.append(Problem(rel, lines.get((), 1), _top_level_hint()))
+        return
+    per_item: dict[tuple, dict[tuple, int]] = {}
+    for loc, line in lines.items():
+        if len(loc) > 2:
+            per_item.setdefault(loc[:2], {})[loc[2:]] = line
+    for key, items in data.items():
+        line = lines.get((key,), 1)
+        if key not in RECORD_TYPES:
+            sources.problems.append(Problem(rel, line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; {_top_level_hint()}"))
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            sources.problems.append(Problem(rel, line, f"'{key}' must be a list (each entry starting with '- ')"))
+            continue
+        model = RECORD_TYPES[key]
+        for index, item in enumerate(items):
+            origin = Origin(path=rel, line=lines.get((key, index), 1), lines=per_item.get((key, index), {}))
+            record = _validate(model, key, item, origin, sources.problems)
+            if record is not None:
+                getattr(sources, key).append(record)
+
+
+def _top_level_hint() -> str:
+    return "a source file holds up to three lists: " + ", ".join(RECORD_TYPES)
+
+
+def _validate(model: type[Record], key: str, item: object, origin: Origin,
+              problems: list[Problem]) -> Record | None:
+    rel = origin.path
+    what = key[:-1]
+    if not isinstance(item, dict):
+        problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields (id: ..., ...)"))
+        return None
+    try:
+        record = model.model_validate(item)
+    except ValidationError as exc:
+        name = item.get("id")
+        label = f"{what} '{name}'" if isinstance(name, str) else what
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problems.append(Problem(rel, origin.line_of(*loc), _message(model, label, loc, err)))
+        return None
+    record._origin = origin
+    return record
+
+
+def _message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
+    """A message a person can act on, from one pydantic error."""
+    kind, value = err["type"], err.get("input")
+    name = _loc_text(loc)
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return f"{label}: missing required field '{name}'"
+    if kind == "extra_forbidden":
+        return f"{label}: unknown field '{name}'{did_you_mean(str(loc[-1]), _fields_at(model, loc[:-1]))}"
+    if kind == "literal_error":
+        options = [o.strip(" '") for o in ctx.get("expected", "").replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), options)
+        allowed = "" if hint or len(options) > 8 else f" (one of: {', '.join(options)})"
+        return f"{label}: '{value}' is not a valid {name}{hint}{allowed}"
+    if kind in ("string_type", "list_type", "int_type", "int_parsing", "model_type", "dict_type"):
+        want = {"string_type": "text", "list_type": "a list", "int_type": "a whole number",
+                "int_parsing": "a whole number", "model_type": "a mapping of fields",
+                "dict_type": "a mapping of fields"}[kind]
+        if value is None:
+            return f"{label}: '{name}' is empty; it should be {want}"
+        return f"{label}: '{name}' should be {want}, not {_describe(value)}"
+    if kind == "too_short":
+        if isinstance(value, str):
+            return f"{label}: '{name}' is empty"
+        return f"{label}: '{name}' needs at least one entry"
+    if kind == "string_too_short":
+        return f"{label}: '{name}' is empty"
+    if kind == "string_too_long":
+        return f"{label}: '{name}' is too long ({len(value)} characters; the limit is {ctx.get('max_length')})"
+    if kind == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        return f"{label}: {msg}" if not name else f"{label}: {name}: {msg}"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        return f"{label}: '{name}' is {value}, {err['msg'][0].lower()}{err['msg'][1:]}"
+    return f"{label}: '{name}': {err['msg']}"
+
+
+def _loc_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names (aliases where set) of the model found at `loc` inside `model`."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        inner = _inner_model(info.annotation) if info else None
+        if inner is None:
+            return []
+        model = inner
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

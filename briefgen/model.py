@@ -1,0 +1,208 @@
+"""The schema of the source files: references, facts and briefs.
+
+Field names of references follow CSL-JSON.  Every record remembers the file
+and line it came from (`Record.where`), so that later stages can point at the
+exact line of a problem.  Models are frozen: stages read them, never change
+them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+SLUG_MAX = 80
+
+# Length limits keep pathological input (a claim of 5,000 '[') from turning
+# into a slow markdown render; they are far above anything a brief can hold.
+SHORT_MAX = 300
+CLAIM_MAX = 1500
+LONG_MAX = 5000
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def _iso_date(value: object) -> object:
+    """Accept only YYYY-MM-DD text, so that a number is never read as a timestamp."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+
+
+def _partial_date(value: object) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, checked for being a real date; kept as text."""
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not m:
+        raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date") from None
+    return text
+
+
+def _url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s<>\"']+", value):
+        raise ValueError(f"'{value}' is not a web address: it must start with http:// or https://")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
+Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX)]
+Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]
+
+CSL_TYPES = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+)  # fmt: skip
+CslType = Literal[CSL_TYPES]  # type: ignore[valid-type]
+Kind = Literal["statistic", "finding", "law", "quote", "recommendation", "context"]
+Status = Literal["draft", "verified", "disputed", "retired"]
+
+RENDERABLE = frozenset({"draft", "verified"})
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was written: a workspace-relative path, its line, and the
+    lines of its fields (keyed by the field's location inside the record)."""
+
+    path: str
+    line: int
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, *loc: str | int) -> int:
+        """The line of the value at `loc`, or of its nearest enclosing value."""
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.line
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    _origin: Origin = PrivateAttr(default=Origin(path="", line=0))
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+    def at(self, *loc: str | int) -> tuple[str, int]:
+        return self._origin.path, self._origin.line_of(*loc)
+
+
+class Reference(Record):
+    """A source: field names and types follow CSL-JSON."""
+
+    id: Slug
+    type: CslType = "document"
+    title: Short
+    author: list[Short] = Field(default_factory=list)
+    publisher: Short | None = None
+    container_title: Short | None = Field(default=None, alias="container-title")
+    issued: PartialDate
+    url: Url | None = None
+    accessed: IsoDate | None = None
+    note: Short | None = None
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ref: Slug
+    locator: Short | None = None
+    quote: Claim | None = None
+
+
+class Fact(Record):
+    id: Slug
+    claim: Claim
+    detail: Long | None = None
+    tags: list[Slug] = Field(min_length=1)
+    cite: list[Citation] = Field(min_length=1)
+    kind: Kind = "finding"
+    status: Status = "draft"
+    priority: int = Field(default=3, ge=1, le=5)
+    as_of: IsoDate | None = None
+
+    @property
+    def renderable(self) -> bool:
+        return self.status in RENDERABLE
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """What a tag expression matches against: the tags and the kind."""
+        return frozenset(self.tags) | {self.kind}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    heading: Short
+    facts: list[Slug] | None = Field(default=None, min_length=1)
+    select: Short | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Section:
+        if (self.facts is None) == (self.select is None):
+            raise ValueError("a section needs either 'facts' (a list of fact ids) or 'select' (a tag expression), not both")
+        return self
+
+
+class Brief(Record):
+    id: Slug
+    title: Short
+    subtitle: Short | None = None
+    template: Slug
+    date: IsoDate
+    tags: list[Slug] = Field(default_factory=list)
+    audience: Short | None = None
+    bottom_line: Long | None = None
+    sections: list[Section] = Field(min_length=1)
+    ask: Long | None = None
+    max_pages: int | None = Field(default=None, ge=1)
+    contact: Short | None = None
+
+
+# The top-level lists a source file may hold, and the model of their entries.
+RECORD_TYPES: dict[str, type[Record]] = {
+    "references": Reference,
+    "facts": Fact,
+    "briefs": Brief,
+}

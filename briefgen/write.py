@@ -1,0 +1,43 @@
+"""Stage 6, write: put finished files in the output folder, atomically.
+
+Each file is written to a temporary file in the same folder and renamed over
+the target, so an interrupted build never leaves a half-written file and a
+failed build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+
+def output_path(out_dir: Path, name: str) -> Path:
+    """`out_dir/name`, refusing any name that would land outside `out_dir`."""
+    target = (out_dir / name).resolve()
+    if not target.is_relative_to(out_dir.resolve()) or target == out_dir.resolve():
+        raise BriefgenError(f"refusing to write '{name}' outside the output folder {out_dir}")
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BriefgenError(f"cannot write to {path.parent}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise BriefgenError(f"cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,1 @@
+# The built-in templates, installed as the package data `briefgen.templates`.
