@@ -48,9 +48,8 @@ class Entry:
     ref: Reference
     who: str | None
     title: str
-    container: str | None
-    publisher: str | None
-    date: str
+    italic: bool
+    details: tuple[str, ...]
     url: str | None
     accessed: str | None
 
@@ -82,18 +81,32 @@ def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Re
     return CitedBrief(brief, tuple(cited_sections), entries)
 
 
+# Works whose titles are set in italics; shorter works get quotation marks.
+ITALIC_TYPES = frozenset({"bill", "book", "legal_case", "legislation", "report", "periodical",
+                          "regulation", "thesis", "treaty", "motion_picture", "dataset"})
+# What kind of source a reader should expect, where the title does not say.
+MEDIUM = {"broadcast": "Broadcast", "interview": "Interview", "speech": "Speech",
+          "hearing": "Hearing", "post": "Online post", "post-weblog": "Blog post"}
+
+
 def entry(number: int, ref: Reference) -> Entry:
+    """A reference list entry: who. Title. Container, medium, publisher, date."""
     who = join_names([display_name(a) for a in ref.author]) if ref.author else ref.publisher
+    details = [
+        ref.container_title,
+        MEDIUM.get(ref.type),
+        ref.publisher if ref.author else None,
+        format_date(ref.issued),
+    ]
     return Entry(
         number=number,
         ref=ref,
         who=who,
         title=ref.title,
-        container=ref.container_title,
-        publisher=ref.publisher if ref.author else None,
-        date=format_date(ref.issued),
+        italic=ref.type in ITALIC_TYPES,
+        details=tuple(d for d in details if d),
         url=ref.url,
-        accessed=format_date(ref.accessed.isoformat()) if ref.accessed else None,
+        accessed=format_date(ref.accessed) if ref.accessed else None,
     )
 
 

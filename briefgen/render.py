@@ -40,7 +40,9 @@ _CLEANER_ARGS = dict(
 )
 _inline_cleaner = nh3.Cleaner(tags=_INLINE_TAGS, **_CLEANER_ARGS)
 _block_cleaner = nh3.Cleaner(tags=_BLOCK_TAGS, **_CLEANER_ARGS)
-_markdown = markdown.Markdown(extensions=[], output_format="html")
+# "smarty" gives typographic quotes and dashes; no extension that adds raw
+# attributes (attr_list) or HTML is enabled.
+_markdown = markdown.Markdown(extensions=["smarty"], output_format="html")
 
 
 def markdown_inline(text: str | None) -> Markup:

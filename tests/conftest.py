@@ -1,0 +1,106 @@
+"""Shared fixtures: temporary workspaces and a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sources"
+
+REFERENCES = """\
+references:
+  - id: report-2024
+    type: report
+    title: "A report on things"
+    publisher: Example Institute
+    issued: 2024-05
+    url: https://example.org/report
+  - id: statute
+    type: legislation
+    title: "An Act"
+    issued: 1996
+"""
+
+FACTS = """\
+facts:
+  - id: fact-a
+    claim: "Fact A is *true*."
+    tags: [topic-x]
+    kind: statistic
+    status: verified
+    priority: 2
+    cite:
+      - ref: report-2024
+        locator: "p. 3"
+        quote: "A is true"
+  - id: fact-b
+    claim: "Fact B holds."
+    tags: [topic-x, topic-y]
+    priority: 1
+    cite:
+      - ref: statute
+      - ref: report-2024
+  - id: fact-c
+    claim: "Fact C is a recommendation."
+    tags: [topic-y]
+    kind: recommendation
+    cite:
+      - ref: report-2024
+"""
+
+BRIEFS = """\
+briefs:
+  - id: brief-one
+    title: "Brief one"
+    template: one-pager
+    date: 2026-01-15
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+      - heading: "Second"
+        select: "topic-x or recommendation"
+"""
+
+
+def write_workspace(root: Path, files: dict[str, str]) -> Path:
+    """Create a workspace at `root` with the given files (paths relative to root)."""
+    (root / "sources").mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_workspace(tmp_path):
+    """make_workspace(**files) -> root; by default a small valid workspace.
+
+    Pass e.g. facts="..." to replace sources/facts.yaml, or extra={"sources/x.yaml": "..."}.
+    """
+
+    def make(references=REFERENCES, facts=FACTS, briefs=BRIEFS, extra=None) -> Path:
+        files = {"sources/references.yaml": references, "sources/facts.yaml": facts,
+                 "sources/briefs.yaml": briefs}
+        files = {k: v for k, v in files.items() if v is not None}
+        files.update(extra or {})
+        return write_workspace(tmp_path / "ws", files)
+
+    return make
+
+
+@pytest.fixture
+def run():
+    """run(root, *args) -> click Result, with stdout and stderr kept apart."""
+    runner = CliRunner()
+
+    def invoke(root: Path, *args: str):
+        return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+    return invoke
