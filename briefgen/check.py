@@ -47,25 +47,26 @@ def check(sources: Sources, templates: set[str]) -> Workspace:
         briefs={b.id: b for b in sources.briefs if seen[b.id] is b},
     )
     for fact in workspace.facts.values():
-        problems += _check_fact(fact, workspace)
+        problems += _check_fact(fact, workspace, sources.invalid_ids)
     labels = workspace.labels
     for brief in workspace.briefs.values():
-        problems += _check_brief(brief, workspace, labels, templates)
+        problems += _check_brief(brief, workspace, labels, templates, sources.invalid_ids)
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return workspace
 
 
-def _check_fact(fact: Fact, ws: Workspace) -> list[Problem]:
+def _check_fact(fact: Fact, ws: Workspace, invalid: set[str]) -> list[Problem]:
     out = []
     for i, cite in enumerate(fact.cite):
-        if cite.ref not in ws.references:
+        if cite.ref not in ws.references and cite.ref not in invalid:
             path, line = fact.at("cite", i, "ref")
             out.append(Problem(path, line, f"fact '{fact.id}' cites unknown reference '{cite.ref}'{did_you_mean(cite.ref, ws.references)}"))
     return out
 
 
-def _check_brief(brief: Brief, ws: Workspace, labels: set[str], templates: set[str]) -> list[Problem]:
+def _check_brief(brief: Brief, ws: Workspace, labels: set[str], templates: set[str],
+                 invalid: set[str]) -> list[Problem]:
     out = []
     if brief.template not in templates:
         path, line = brief.at("template")
@@ -75,6 +76,8 @@ def _check_brief(brief: Brief, ws: Workspace, labels: set[str], templates: set[s
         for i, fact_id in enumerate(section.facts or ()):
             path, line = brief.at("sections", s, "facts", i)
             fact = ws.facts.get(fact_id)
+            if fact is None and fact_id in invalid:
+                continue
             if fact is None:
                 out.append(Problem(path, line, f"brief '{brief.id}' names unknown fact '{fact_id}'{did_you_mean(fact_id, ws.facts)}"))
             elif not fact.renderable:

@@ -46,6 +46,9 @@ class Sources:
     briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Ids of entries that failed validation: they exist, so naming them is not
+    # a second mistake.
+    invalid_ids: set[str] = field(default_factory=set)
 
 
 class _Bad(Exception):
@@ -93,6 +96,8 @@ def read_yaml(raw: bytes) -> tuple[object, dict[tuple, int]]:
         what = " ".join(s for s in (exc.context, exc.problem) if s)
         if "expected a single document" in what:
             what = "only one YAML document per file is allowed (remove the '---' separator)"
+        elif mark and text[mark.index:mark.index + 1] == "\t":
+            what = "a tab character in the indentation: YAML indents with spaces only"
         else:
             what = f"invalid YAML: {what}"
         raise _Bad(mark.line + 1 if mark else 1, what) from None
@@ -161,6 +166,8 @@ def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) 
             record = _validate(model, key, item, origin, sources.problems)
             if record is not None:
                 getattr(sources, key).append(record)
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                sources.invalid_ids.add(item["id"])
 
 
 def _top_level_hint() -> str:
@@ -219,8 +226,10 @@ def _message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
     if kind == "value_error":
         msg = str(ctx.get("error", err["msg"]))
         return f"{label}: {msg}" if not name else f"{label}: {name}: {msg}"
-    if kind in ("less_than_equal", "greater_than_equal"):
-        return f"{label}: '{name}' is {value}, {err['msg'][0].lower()}{err['msg'][1:]}"
+    if kind == "less_than_equal":
+        return f"{label}: '{name}' is {value}; it must be at most {ctx.get('le')}"
+    if kind == "greater_than_equal":
+        return f"{label}: '{name}' is {value}; it must be at least {ctx.get('ge')}"
     return f"{label}: '{name}': {err['msg']}"
 
 
