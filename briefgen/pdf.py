@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 class Pdf:
     data: bytes
     pages: int
+    blocked: tuple[str, ...] = ()  # URLs the document asked for and did not get
 
 
 class BlockedResource(ValueError):
@@ -66,4 +67,4 @@ def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...]) -> Pdf:
     document = weasyprint.HTML(
         string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render(font_config=_font_config())
-    return Pdf(document.write_pdf(), len(document.pages))
+    return Pdf(document.write_pdf(), len(document.pages), tuple(fetcher.blocked))

@@ -1,0 +1,143 @@
+"""Stage: render — sanitised markdown, autoescaping, the HTML hooks, template lookup."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from briefgen.build import check_workspace, render_files
+from briefgen.render import markdown_block, markdown_inline, render_html
+
+from conftest import FACTS
+
+
+class Collect(HTMLParser):
+    """Every start tag with its attributes, parsed as a browser would see it."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.tags = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<iframe src=https://example.org></iframe>",
+    '<p style="color:red" onclick="x()">styled</p>',
+    "[rel](../../etc/passwd)",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+@pytest.mark.parametrize("convert", [markdown_inline, markdown_block])
+def test_markdown_output_is_sanitised(convert, payload):
+    html = str(convert(f"Text {payload} end"))
+    for tag, attrs in Collect(html).tags:
+        assert tag in {"a", "em", "strong", "code", "sup", "sub", "br", "p", "ul", "ol", "li"}
+        assert not any(name.startswith("on") or name == "style" for name in attrs)
+        if "href" in attrs:
+            assert attrs["href"].startswith(("http://", "https://", "mailto:"))
+
+
+def test_benign_markdown_still_renders():
+    html = str(markdown_inline("It is *very* **clear**, see [the report](https://example.org/r)."))
+    assert "<em>very</em>" in html and "<strong>clear</strong>" in html
+    assert '<a href="https://example.org/r" rel="noopener noreferrer">the report</a>' in html
+    assert "<ul>" in str(markdown_block("- one\n- two"))
+
+
+HOSTILE_FACTS = FACTS.replace(
+    'claim: "Fact A is *true*."',
+    """claim: "Fact A <script>alert('x')</script> <img src=x onerror=alert(1)> [bad](javascript:alert(1))\"""",
+)
+HOSTILE_BRIEF = """\
+briefs:
+  - id: brief-one
+    title: "</title><script>alert(1)</script>"
+    subtitle: "<b onmouseover=x>sub</b>"
+    template: one-pager
+    date: 2026-01-15
+    contact: "<svg onload=alert(1)>"
+    sections:
+      - heading: "<img src=x onerror=alert(2)>"
+        facts: [fact-a]
+"""
+
+
+def test_hostile_text_never_reaches_the_html(make_workspace):
+    root = make_workspace(facts=HOSTILE_FACTS, briefs=HOSTILE_BRIEF)
+    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    tags = Collect(html).tags
+    # The only script-like element is the template's own <style>; no user text adds elements.
+    assert [t for t, _ in tags if t in {"script", "img", "svg", "iframe", "b"}] == []
+    assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
+    assert not [a.get("href") for t, a in tags if t == "a" and a.get("href", "").startswith("javascript")]
+    assert "&lt;/title&gt;&lt;script&gt;" in html  # autoescaped, shown as text
+
+
+def test_html_hooks(make_workspace):
+    root = make_workspace()
+    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    tags = Collect(html).tags
+    fact_ids = [a["data-fact-id"] for _, a in tags if "data-fact-id" in a]
+    assert fact_ids == ["fact-a", "fact-b", "fact-c"]
+    ref_ids = {a["id"] for t, a in tags if t == "li" and a.get("id", "").startswith("ref-")}
+    assert ref_ids == {"ref-report-2024", "ref-statute"}
+    hrefs = {a["href"] for t, a in tags if t == "a" and a.get("href", "").startswith("#ref-")}
+    assert hrefs == {"#ref-report-2024", "#ref-statute"}
+    assert "[1, p. 3]" in html  # the pinpoint locator beside its marker
+
+
+def test_html_is_self_contained(make_workspace):
+    root = make_workspace()
+    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    tags = Collect(html).tags
+    assert ("style", {}) in tags
+    assert not [t for t, a in tags if t in {"link", "script"} or (t == "img" and "src" in a)]
+    assert "@page" in html  # the print CSS travels inside the file
+
+
+def test_workspace_template_overrides_builtin(make_workspace):
+    root = make_workspace(extra={
+        "templates/one-pager.html": "<p>custom {{ brief.title }}</p>"
+        "{% for s in sections %}{% for cf in s.facts %}<i data-fact-id='{{ cf.fact.id }}'></i>{% endfor %}{% endfor %}",
+    })
+    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    assert html.startswith("<p>custom Brief one</p>")
+
+
+def test_workspace_template_may_reuse_builtin_partials(make_workspace):
+    root = make_workspace(extra={
+        "templates/plain.html": '{% extends "_base.html" %}{% block content %}<p>plain</p>{% endblock %}',
+    })
+    root.joinpath("sources/briefs.yaml").write_text(
+        root.joinpath("sources/briefs.yaml").read_text().replace("one-pager", "plain"))
+    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    assert "<p>plain</p>" in html and "<h1>Brief one</h1>" in html
+
+
+def test_template_syntax_error_names_the_template(make_workspace, run):
+    root = make_workspace(extra={"templates/one-pager.html": "line one\n{% if %}\n"})
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/one-pager.html:2: template error:")
+    assert "Traceback" not in result.stderr
+    assert not (root / "output" / "brief-one.html").exists()
+
+
+def test_template_runtime_error_fails_only_that_brief(make_workspace, run):
+    root = make_workspace(extra={"templates/one-pager.html": "{{ brief.no_such_field }}"})
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 1
+    assert "sources/briefs.yaml:4: brief 'brief-one': template 'one-pager' failed:" in result.stderr
+
+
+def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
+    root = make_workspace()
+    files = render_files(check_workspace(root)[1]["brief-one"], root, ("html",))
+    assert list(files) == ["brief-one.html"]
