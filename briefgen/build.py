@@ -27,6 +27,7 @@ DEFAULT_OUT = "output"
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def find_root(root: Path) -> Path:
@@ -64,7 +65,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     result = BuildResult()
     for brief_id in dict.fromkeys(ids):
         try:
-            files = render_files(cited[brief_id], root, formats)
+            files = render_files(cited[brief_id], root, formats, result.warnings)
             for name, data in files.items():
                 path = output_path(out_dir, name)
                 write_atomic(path, data)
@@ -74,8 +75,11 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     return result
 
 
-def render_files(cited: CitedBrief, root: Path, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """Every output file of one brief, by file name, fully rendered."""
+def render_files(cited: CitedBrief, root: Path, formats: tuple[str, ...],
+                 warnings: list[Problem] | None = None) -> dict[str, bytes]:
+    """Every output file of one brief, by file name, fully rendered.
+
+    What the PDF renderer refused or ignored is added to `warnings`."""
     brief = cited.brief
     html = render_html(cited, root)
     files = {}
@@ -85,6 +89,11 @@ def render_files(cited: CitedBrief, root: Path, formats: tuple[str, ...]) -> dic
         from briefgen.pdf import html_to_pdf
 
         pdf = html_to_pdf(html, root, (root, BUILTIN_TEMPLATES))
+        if warnings is not None:
+            path, line = brief.at()
+            warnings += [Problem(path, line, f"warning: brief '{brief.id}': blocked resource {url} "
+                                 "(only files inside the workspace are read)") for url in pdf.blocked]
+            warnings += [Problem(path, line, f"warning: brief '{brief.id}': PDF: {m}") for m in pdf.messages]
         if brief.max_pages is not None and pdf.pages > brief.max_pages:
             path, line = brief.at("max_pages")
             raise BriefgenError(Problem(path, line, (

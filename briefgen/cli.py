@@ -97,6 +97,8 @@ def build(root: Path, brief_ids: tuple[str, ...], fmt: str, out: Path | None) ->
     result = run_build(root, list(brief_ids), formats, out)
     for path in result.written:
         click.echo(f"wrote {_shown(path)}")
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
     if result.failures:
         raise BriefgenError(result.failures)
 

@@ -6,7 +6,9 @@ second, and `check` or an HTML-only build never needs it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +19,7 @@ class Pdf:
     data: bytes
     pages: int
     blocked: tuple[str, ...] = ()  # URLs the document asked for and did not get
+    messages: tuple[str, ...] = ()  # WeasyPrint's other warnings (CSS it ignored, ...)
 
 
 class BlockedResource(ValueError):
@@ -59,12 +62,38 @@ def _font_config():
     return FontConfiguration()
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _weasyprint_log():
+    """Collect WeasyPrint's log messages instead of letting them reach stderr raw."""
+    logger = logging.getLogger("weasyprint")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...]) -> Pdf:
     """Lay out `html` (relative URLs resolve against `base_dir`) and return the PDF."""
     import weasyprint
 
     fetcher = _fetcher_class()(roots)
-    document = weasyprint.HTML(
-        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render(font_config=_font_config())
-    return Pdf(document.write_pdf(), len(document.pages), tuple(fetcher.blocked))
+    with _weasyprint_log() as messages:
+        document = weasyprint.HTML(
+            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=_font_config())
+        data = document.write_pdf()
+    other = tuple(m for m in messages if BlockedResource.__name__ not in m)
+    return Pdf(data, len(document.pages), tuple(fetcher.blocked), other)

@@ -36,3 +36,17 @@ def test_fetcher_serves_workspace_files_and_refuses_everything_else(tmp_path):
 def test_page_count_is_reported(tmp_path):
     html = "<p>one</p><p style='break-before: page'>two</p><p style='break-before: page'>three</p>"
     assert html_to_pdf(html, tmp_path, (tmp_path,)).pages == 3
+
+
+def test_build_reports_blocked_resources_as_warnings(make_workspace, run):
+    root = make_workspace(extra={"templates/one-pager.html": (
+        '{% extends "_base.html" %}{% block content %}'
+        '<img src="file:///etc/passwd" alt="x">'
+        '{% for s in sections %}{% for cf in s.facts %}<p data-fact-id="{{ cf.fact.id }}">'
+        '{{ cf.fact.claim | md }}</p>{% endfor %}{% endfor %}{% endblock %}')})
+    result = run(root, "build", "--format", "pdf")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "sources/briefs.yaml:2: warning: brief 'brief-one': blocked resource file:///etc/passwd "
+        "(only files inside the workspace are read)\n")
+    assert (root / "output" / "brief-one.pdf").exists()
