@@ -34,11 +34,17 @@ def check(sources: Sources, templates: set[str]) -> Workspace:
     """Return the checked workspace, or raise BriefgenError listing every problem."""
     problems = list(sources.problems)
     seen: dict[str, Record] = {}
-    for record in [*sources.references, *sources.facts, *sources.briefs]:
+    # Ids whose absence below is not a new mistake: entries that failed
+    # validation, and duplicates that were set aside.
+    excused = set(sources.invalid_ids)
+    records = sorted([*sources.references, *sources.facts, *sources.briefs],
+                     key=lambda r: (r.origin.path, r.origin.line))
+    for record in records:
         if record.id in seen:
             first = seen[record.id]
             path, line = record.at("id")
             problems.append(Problem(path, line, f"duplicate id '{record.id}' (already used in {first.origin.path}:{first.at('id')[1]})"))
+            excused.add(record.id)
         else:
             seen[record.id] = record
     workspace = Workspace(
@@ -46,17 +52,31 @@ def check(sources: Sources, templates: set[str]) -> Workspace:
         facts={f.id: f for f in sources.facts if seen[f.id] is f},
         briefs={b.id: b for b in sources.briefs if seen[b.id] is b},
     )
+    if not sources.complete:
+        # A file could not be read at all: any name may have been defined in
+        # it, so unknown names would only be noise until it is fixed.
+        excused = _ANY
     for fact in workspace.facts.values():
-        problems += _check_fact(fact, workspace, sources.invalid_ids)
-    labels = workspace.labels
+        problems += _check_fact(fact, workspace, excused)
+    labels = workspace.labels | sources.invalid_tags if sources.complete else _ANY
     for brief in workspace.briefs.values():
-        problems += _check_brief(brief, workspace, labels, templates, sources.invalid_ids)
+        problems += _check_brief(brief, workspace, labels, templates, excused)
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return workspace
 
 
-def _check_fact(fact: Fact, ws: Workspace, invalid: set[str]) -> list[Problem]:
+class _AnyName:
+    """Excuses every name."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY = _AnyName()
+
+
+def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
     out = []
     for i, cite in enumerate(fact.cite):
         if cite.ref not in ws.references and cite.ref not in invalid:
@@ -65,8 +85,8 @@ def _check_fact(fact: Fact, ws: Workspace, invalid: set[str]) -> list[Problem]:
     return out
 
 
-def _check_brief(brief: Brief, ws: Workspace, labels: set[str], templates: set[str],
-                 invalid: set[str]) -> list[Problem]:
+def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str],
+                 invalid) -> list[Problem]:
     out = []
     if brief.template not in templates:
         path, line = brief.at("template")
@@ -89,6 +109,6 @@ def _check_brief(brief: Brief, ws: Workspace, labels: set[str], templates: set[s
             except tagexpr.TagExprError as exc:
                 out.append(Problem(path, line, f"brief '{brief.id}': bad tag expression '{section.select}' at column {exc.column}: {exc}"))
                 continue
-            for name in sorted(tagexpr.names(expr) - labels):
+            for name in sorted(n for n in tagexpr.names(expr) if n not in labels):
                 out.append(Problem(path, line, f"brief '{brief.id}': tag expression names '{name}', which no fact has{did_you_mean(name, labels)}"))
     return out

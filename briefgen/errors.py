@@ -19,11 +19,17 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # One problem, one line: a newline or other control character taken
+        # from the user's text is shown escaped.
+        message = self.message.translate(_ESCAPES)
         if not self.path:
-            return self.message
+            return message
         if not self.line:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{self.path}: {message}"
+        return f"{self.path}:{self.line}: {message}"
+
+
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), 127)} | {10: "\\n", 13: "\\r", 9: "\\t"}
 
 
 class BriefgenError(Exception):

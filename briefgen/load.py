@@ -1,10 +1,10 @@
 """Stage 1, load: read every YAML file under sources/ into validated records.
 
-YAML is read with PyYAML's composer (the C one when available) into a node
-tree, which is then turned into plain data by hand so that:
+YAML is read with PyYAML's parser (the C one when available) as a stream of
+events, which is turned into plain data by hand so that:
 
 * every value keeps the line it was written on;
-* duplicate keys, anchors/aliases and non-standard tags are refused;
+* duplicate keys, anchors, aliases and non-standard tags are refused;
 * scalars stay the text that was written (``no`` stays "no", ``01234`` stays
   "01234"); the schema decides what the text means.
 
@@ -15,6 +15,7 @@ read and every problem it found.
 from __future__ import annotations
 
 import difflib
+import gc
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +47,12 @@ class Sources:
     briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    # Ids of entries that failed validation: they exist, so naming them is not
-    # a second mistake.
+    # What entries that failed validation would have defined: naming them is
+    # not a second mistake.  When a whole file could not be read, anything
+    # may have been in it, and `complete` is False.
     invalid_ids: set[str] = field(default_factory=set)
+    invalid_tags: set[str] = field(default_factory=set)
+    complete: bool = True
 
 
 class _Bad(Exception):
@@ -66,6 +70,18 @@ def source_files(root: Path) -> list[Path]:
 
 def load(root: Path) -> Sources:
     """Read and validate every source file of the workspace at `root`."""
+    # The cyclic garbage collector finds nothing to free among freshly parsed
+    # nodes, yet on large files it costs more than the parse itself.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load(root: Path) -> Sources:
     sources = Sources()
     for path in source_files(root):
         rel = path.relative_to(root).as_posix()
@@ -74,9 +90,11 @@ def load(root: Path) -> Sources:
             data, lines = read_yaml(path.read_bytes())
         except _Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message))
+            sources.complete = False
             continue
         except OSError as exc:
             sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
+            sources.complete = False
             continue
         _collect(rel, data, lines, sources)
     return sources
@@ -90,54 +108,107 @@ def read_yaml(raw: bytes) -> tuple[object, dict[tuple, int]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise _Bad(line, "file is not UTF-8 text (save it as UTF-8)") from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(s for s in (exc.context, exc.problem) if s)
-        if "expected a single document" in what:
-            what = "only one YAML document per file is allowed (remove the '---' separator)"
-        elif mark and text[mark.index:mark.index + 1] == "\t":
-            what = "a tab character in the indentation: YAML indents with spaces only"
-        else:
-            what = f"invalid YAML: {what}"
-        raise _Bad(mark.line + 1 if mark else 1, what) from None
-    except yaml.YAMLError as exc:
-        raise _Bad(getattr(exc, "line", 0) + 1 if hasattr(exc, "line") else 1, f"invalid YAML: {exc}") from None
+        raise _Bad(*_syntax_error(exc, text)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise _Bad(line, f"invalid YAML: the control character {char!r} is not allowed") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above carries a place
+        raise _Bad(1, f"invalid YAML: {' '.join(str(exc).split())}") from None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line and message for a YAML syntax error.
+
+    For something left open (a quote, a bracket, a key without its colon)
+    the place it was opened is more useful than where the parser gave up."""
+    context = exc.context or ""
+    mark = exc.problem_mark
+    if exc.context_mark and (context.startswith("while scanning") or "flow" in context or mark is None):
+        mark = exc.context_mark
+    what = " ".join(s for s in (exc.context, exc.problem) if s)
+    if exc.problem_mark and text[exc.problem_mark.index: exc.problem_mark.index + 1] == "\t":
+        return exc.problem_mark.line + 1, "a tab character in the indentation: YAML indents with spaces only"
+    return (mark.line + 1 if mark else 1), f"invalid YAML: {what}"
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _build(events) -> tuple[object, dict[tuple, int]]:
+    """Plain data from a YAML event stream, keeping the line of every value.
+
+    Working from events (not a node tree) lets anchors and aliases be refused
+    where they are written, before anything is expanded, and needs no
+    recursion however deep the data."""
     lines: dict[tuple, int] = {}
-    if node is None:
-        return None, lines
-    return _plain(node, (), lines, set(), 0), lines
-
-
-def _plain(node: yaml.Node, loc: tuple, lines: dict, seen: set[int], depth: int) -> object:
-    line = node.start_mark.line + 1
-    if id(node) in seen:
-        raise _Bad(line, "YAML anchors and aliases are not supported: write the value out where it is used")
-    seen.add(id(node))
-    if depth > MAX_DEPTH:
-        raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep")
-    if node.tag not in _ALLOWED_TAGS:
-        raise _Bad(line, f"YAML tag '{node.tag.replace(_TAG, '!!')}' is not allowed")
-    lines.setdefault(loc, line)
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _TAG + "null" and node.style is None:
-            return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, loc + (i,), lines, seen, depth + 1) for i, item in enumerate(node.value)]
-    out: dict[str, object] = {}
-    first: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-            raise _Bad(key_line, "a key must be plain text")
-        key = key_node.value
-        if key in first:
-            raise _Bad(key_line, f"duplicate key '{key}' (first written on line {first[key]})")
-        first[key] = key_line
-        lines[loc + (key,)] = key_line
-        out[key] = _plain(value_node, loc + (key,), lines, seen, depth + 1)
-    return out
+    root: object = None
+    # Open collections, innermost last: [container, loc, first line of each key, pending key]
+    stack: list[list] = []
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind in _ENDS:
+            stack.pop()
+            continue
+        line = event.start_mark.line + 1
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Bad(line, "only one YAML document per file is allowed (remove the '---' separator)")
+            continue
+        if kind is yaml.AliasEvent:
+            raise _Bad(line, f"YAML aliases (*{event.anchor}) are not supported: write the value out in full")
+        if kind is not _SCALAR and kind is not _MAP and kind is not _SEQ:
+            continue  # stream and document ends
+        if event.anchor is not None:
+            raise _Bad(line, f"YAML anchors (&{event.anchor}) are not supported: write the value out in full")
+        if event.tag is not None and event.tag not in _ALLOWED_TAGS and event.tag != "!":
+            raise _Bad(line, f"YAML tag '{event.tag.replace(_TAG, '!!')}' is not allowed")
+        if stack:
+            frame = stack[-1]
+            container = frame[0]
+            if type(container) is dict:
+                if frame[3] is None:  # this event is a key
+                    if kind is not _SCALAR:
+                        raise _Bad(line, "a key must be plain text")
+                    key = event.value
+                    if key in frame[2]:
+                        raise _Bad(line, f"duplicate key '{key}' (first written on line {frame[2][key]})")
+                    frame[2][key] = line
+                    frame[3] = key
+                    lines[frame[1] + (key,)] = line
+                    continue
+                loc = frame[1] + (frame[3],)
+            else:
+                loc = frame[1] + (len(container),)
+                lines[loc] = line
+        else:
+            loc = ()
+            lines[loc] = line
+        if kind is _SCALAR:
+            plain = event.style is None or event.style == ""
+            value = None if plain and event.implicit[0] and event.value in _NULLS else event.value
+        else:
+            if len(stack) >= MAX_DEPTH:
+                raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep")
+            value = {} if kind is _MAP else []
+        if stack:
+            frame = stack[-1]
+            if type(frame[0]) is dict:
+                frame[0][frame[3]] = value
+                frame[3] = None
+            else:
+                frame[0].append(value)
+        else:
+            root = value
+        if kind is not _SCALAR:
+            stack.append([value, loc, {}, None])
+    return root, lines
 
 
 def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) -> None:
@@ -166,8 +237,13 @@ def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) 
             record = _validate(model, key, item, origin, sources.problems)
             if record is not None:
                 getattr(sources, key).append(record)
-            elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                sources.invalid_ids.add(item["id"])
+            elif isinstance(item, dict):
+                if isinstance(item.get("id"), str):
+                    sources.invalid_ids.add(item["id"])
+                if key == "facts" and isinstance(item.get("tags"), list):
+                    sources.invalid_tags.update(t for t in item["tags"] if isinstance(t, str))
+                if key == "facts" and isinstance(item.get("kind"), str):
+                    sources.invalid_tags.add(item["kind"])
 
 
 def _top_level_hint() -> str:

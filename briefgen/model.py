@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -117,16 +118,20 @@ class Origin:
         return self.line
 
 
+_NOWHERE = Origin(path="", line=0)
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
-    _origin: Origin = PrivateAttr(default=Origin(path="", line=0))
+    _origin: Origin | None = PrivateAttr(default=None)
 
     @property
     def origin(self) -> Origin:
-        return self._origin
+        return self._origin or _NOWHERE
 
     def at(self, *loc: str | int) -> tuple[str, int]:
-        return self._origin.path, self._origin.line_of(*loc)
+        origin = self.origin
+        return origin.path, origin.line_of(*loc)
 
 
 class Reference(Record):
@@ -166,7 +171,7 @@ class Fact(Record):
     def renderable(self) -> bool:
         return self.status in RENDERABLE
 
-    @property
+    @functools.cached_property
     def labels(self) -> frozenset[str]:
         """What a tag expression matches against: the tags and the kind."""
         return frozenset(self.tags) | {self.kind}
@@ -181,7 +186,8 @@ class Section(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> Section:
         if (self.facts is None) == (self.select is None):
-            raise ValueError("a section needs either 'facts' (a list of fact ids) or 'select' (a tag expression), not both")
+            has = "neither" if self.facts is None else "both"
+            raise ValueError(f"a section needs either 'facts' (a list of fact ids) or 'select' (a tag expression); this one has {has}")
         return self
 
 
