@@ -73,32 +73,106 @@ def check(root: Path) -> None:
     )
 
 
+def _jobs_default() -> int:
+    return os.cpu_count() or 1
+
+
+def _build_options(f):
+    """Options shared by `build` and `sheet`."""
+    f = click.option("--quiet", "-q", is_flag=True, help="Print only problems: no file list, progress or summary.")(f)
+    f = click.option("--force", is_flag=True, help="Render everything, even documents whose inputs did not change.")(f)
+    f = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default, show_default="number of CPUs",
+                     help="Render PDFs in this many worker processes.")(f)
+    f = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Output folder (default: output/ in the workspace).")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both",
+                     show_default=True, help="Which files to write.")(f)
+    return f
+
+
 @cli.command()
 @click.argument("brief_ids", nargs=-1, metavar="[BRIEF_ID]...")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both",
-              show_default=True, help="Which files to write.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: output/ in the workspace).")
+@click.option("--tag", "tag", metavar="EXPR", default=None,
+              help="Build the briefs whose own tags match this tag expression (besides any named).")
+@click.option("--per-tag", is_flag=True, help="Also render one fact sheet per fact tag into output/tags/.")
+@_build_options
 @click.pass_obj
-def build(root: Path, brief_ids: tuple[str, ...], fmt: str, out: Path | None) -> None:
+def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, fmt: str,
+          out: Path | None, jobs: int, force: bool, quiet: bool) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
-    output/<brief-id>.pdf.  Nothing is built if the workspace has errors.
+    output/<brief-id>.pdf, and writes output/index.html listing everything
+    in the output folder.  Nothing is built if the workspace has errors.
+    Documents whose inputs did not change since they were last built are
+    not rendered again.
 
     \b
     Example:
       briefgen build                          # every brief, HTML and PDF
       briefgen build section-230-one-pager --format pdf --out /tmp/briefs
+      briefgen build --tag "child-safety and not draft" --per-tag
     """
+    from briefgen.build import build as run_build
+
+    ids = list(brief_ids) if brief_ids or tag else None
+    _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag)
+
+
+@cli.command()
+@click.argument("expression", metavar="EXPR")
+@click.option("--title", default=None, help='The sheet\'s title (default: "Fact sheet: EXPR").')
+@click.option("--template", default="fact-sheet", show_default=True, help="The template to render with.")
+@_build_options
+@click.pass_obj
+def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, out: Path | None,
+          jobs: int, force: bool, quiet: bool) -> None:
+    """Render one fact sheet of every fact matching a tag expression.
+
+    The sheet goes to output/sheets/<EXPR as a slug>.html and .pdf, with the
+    facts grouped by kind, in priority order.
+
+    \b
+    Example:
+      briefgen sheet "section-230 and law" --title "Section 230: the statute"
+    """
+    from briefgen.plan import SheetRequest
+
+    _run(root, quiet, [], fmt, out, jobs=jobs, force=force,
+         sheets=(SheetRequest(expression, title, template),))
+
+
+def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) -> None:
     from briefgen.build import FORMATS, build as run_build
 
     formats = FORMATS if fmt == "both" else (fmt,)
-    result = run_build(root, list(brief_ids), formats, out)
-    for path in result.written:
-        click.echo(f"wrote {_shown(path)}")
+    bar = None
+
+    def progress(total: int):
+        nonlocal bar
+        if quiet or total < 2 or not sys.stderr.isatty():
+            return None
+        bar = click.progressbar(length=total, label="Rendering", file=sys.stderr,
+                                item_show_func=lambda job: job.key if job else "")
+        bar.__enter__()
+        return lambda job: bar.update(1, job)
+
+    try:
+        result = run_build(root, ids, formats, out, progress=progress, **options)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not quiet:
+        for path in result.written:
+            click.echo(f"wrote {_shown(path)}")
     for warning in result.warnings:
         click.echo(str(warning), err=True)
+    if not quiet:
+        total = len(result.built) + len(result.unchanged) + len(result.failed)
+        if not result.built and not result.failed and total:
+            click.echo(f"nothing to do: all {total} documents are up to date")
+        click.echo(f"built {len(result.built)}, unchanged {len(result.unchanged)}, "
+                   f"failed {len(result.failed)} in {result.seconds:.1f} s")
     if result.failures:
         raise BriefgenError(result.failures)
 

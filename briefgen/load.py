@@ -25,13 +25,13 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Problem
 from briefgen.model import RECORD_TYPES, Brief, Fact, Origin, Record, Reference
+from briefgen.workspace import SOURCES_DIR
 
 try:  # the C composer is several times faster
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-SOURCES_DIR = "sources"
 MAX_DEPTH = 32
 
 _TAG = "tag:yaml.org,2002:"

@@ -19,15 +19,7 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.cite import CitedBrief, format_date
 from briefgen.errors import BriefgenError, Problem
-
-_HERE = Path(__file__).resolve().parent
-# Installed, the built-in templates are the package `briefgen.templates`; in a
-# source checkout they are the top-level templates/ folder.
-BUILTIN_TEMPLATES = next(
-    (p for p in (_HERE / "templates", _HERE.parent / "templates") if (p / "one-pager.html").is_file()),
-    _HERE / "templates",
-)
-TEMPLATE_SUFFIX = ".html"
+from briefgen.workspace import TEMPLATE_SUFFIX, template_dirs
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
 _BLOCK_TAGS = _INLINE_TAGS | {"p", "ul", "ol", "li"}
@@ -59,22 +51,6 @@ def markdown_block(text: str | None) -> Markup:
         return Markup("")
     html = _markdown.reset().convert(text)
     return Markup(_block_cleaner.clean(html).strip())
-
-
-def template_dirs(root: Path) -> list[Path]:
-    """The folders templates are looked up in, the workspace's first."""
-    own = root / "templates"
-    return [own, BUILTIN_TEMPLATES] if own.is_dir() else [BUILTIN_TEMPLATES]
-
-
-def template_names(root: Path) -> set[str]:
-    """The brief templates a workspace can use (files starting with '_' are partials)."""
-    return {
-        p.name[: -len(TEMPLATE_SUFFIX)]
-        for d in template_dirs(root)
-        for p in d.glob("*" + TEMPLATE_SUFFIX)
-        if not p.name.startswith("_")
-    }
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,3 +96,44 @@ def _template_path(filename: str | None, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return f"(built-in) {path.name}"
+
+
+def template_files(root: Path, name: str) -> list[Path]:
+    """The files template `name` is made of: itself and everything it extends,
+    includes or imports, found as the loader would find them."""
+    import jinja2.meta
+
+    dirs = template_dirs(root)
+    env = environment(tuple(dirs))
+    found: dict[str, Path] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        path = next((d / current for d in dirs if (d / current).is_file()), None)
+        if path is None:
+            continue
+        found[current] = path
+        if current.endswith(TEMPLATE_SUFFIX):
+            try:
+                ast = env.parse(path.read_text(encoding="utf-8"))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                continue  # rendering reports it
+            pending += [n for n in jinja2.meta.find_referenced_templates(ast) if n]
+    return [found[n] for n in sorted(found)]
+
+
+def render_index(entries: list[dict], root: Path, title: str) -> str:
+    """The output folder's index page: every brief and sheet, grouped by tag."""
+    env = environment(tuple(template_dirs(root)))
+    groups: dict[str, list[dict]] = {}
+    for entry in sorted(entries, key=lambda e: (e["title"].lower(), e["key"])):
+        for tag in entry["tags"] or ["untagged"]:
+            groups.setdefault(tag, []).append(entry)
+    try:
+        return env.get_template("_index" + TEMPLATE_SUFFIX).render(
+            title=title, groups=sorted(groups.items()), count=len(entries), version=__version__)
+    except jinja2.TemplateError as exc:
+        raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
+                                    f"template error: {exc}")) from None

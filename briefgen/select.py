@@ -28,14 +28,15 @@ class Selector:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self._ordered = sorted(
+        # Every renderable fact, in the order selections list them.
+        self.ordered = sorted(
             (f for f in workspace.facts.values() if f.renderable), key=lambda f: (f.priority, f.id)
         )
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one Selector lives for one build
     def matching(self, expression: str) -> tuple[Fact, ...]:
         expr = tagexpr.parse(expression)
-        return tuple(f for f in self._ordered if tagexpr.matches(expr, f.labels))
+        return tuple(f for f in self.ordered if tagexpr.matches(expr, f.labels))
 
 
 def select(brief: Brief, selector: Selector) -> list[SelectedSection]:

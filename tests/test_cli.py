@@ -101,7 +101,7 @@ def test_build_one_brief_html_only_to_another_folder(make_workspace, run, tmp_pa
     out = tmp_path / "elsewhere"
     result = run(root, "build", "brief-one", "--format", "html", "--out", str(out))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["brief-one.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".briefgen-cache.json", "brief-one.html", "index.html"]
     assert not (root / "output").exists()
 
 

@@ -1,0 +1,80 @@
+"""The build cache: what each output file was made from.
+
+The cache is one JSON file in the output folder.  For every file it records
+the digest of the inputs it was rendered from, and the size and modification
+time it had when written; a file is up to date only while all three still
+match.  The cache also keeps what the index page lists for each document.
+
+It is written atomically at the end of a build.  A cache that is missing,
+unreadable or from another version of briefgen means a full rebuild, never a
+wrong output: a file rewritten by a build that crashed before saving the
+cache no longer matches its recorded size and time, so it is built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.write import write_atomic
+
+CACHE_NAME = ".briefgen-cache.json"
+
+
+@dataclass
+class Cache:
+    path: Path
+    files: dict[str, dict] = field(default_factory=dict)  # file name -> {digest, size, mtime_ns}
+    documents: dict[str, dict] = field(default_factory=dict)  # document key -> index entry
+    problem: str | None = None  # why an existing cache was not used
+
+    @classmethod
+    def open(cls, out_dir: Path) -> Cache:
+        cache = cls(out_dir / CACHE_NAME)
+        try:
+            data = json.loads(cache.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cache
+        except (OSError, ValueError) as exc:
+            cache.problem = f"unreadable ({exc.__class__.__name__})"
+            return cache
+        if not isinstance(data, dict) or data.get("briefgen") != __version__:
+            cache.problem = "made by another version of briefgen"
+            return cache
+        files, documents = data.get("files"), data.get("documents")
+        if isinstance(files, dict) and isinstance(documents, dict):
+            cache.files, cache.documents = files, documents
+        else:
+            cache.problem = "not in the expected form"
+        return cache
+
+    def fresh(self, name: str, path: Path, digest: str) -> bool:
+        """Was `path` written from inputs with this digest, and is it untouched since?"""
+        entry = self.files.get(name)
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+
+    def record(self, name: str, path: Path, digest: str) -> None:
+        stat = path.stat()
+        self.files[name] = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+    def save(self) -> None:
+        data = {"briefgen": __version__, "files": self.files, "documents": self.documents}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()

@@ -1,0 +1,137 @@
+"""Which documents a build makes: briefs by id or by tag, one fact sheet per
+tag, and ad-hoc fact sheets of a tag expression.
+
+Each document becomes a `Job`: a cited brief (real, or made up for a sheet)
+and the output path it goes to.  Sheets are ordinary briefs built here from
+the facts they show, so they go through the same select, cite and render
+stages as the briefs a person wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from briefgen import tags as tagexpr
+from briefgen.check import Workspace
+from briefgen.cite import CitedBrief, cite
+from briefgen.errors import BriefgenError, Problem
+from briefgen.load import did_you_mean
+from briefgen.model import Brief, Fact
+from briefgen.select import Selector, select
+
+TAG_SHEET_TEMPLATE = "tag-sheet"  # a workspace template of this name styles per-tag sheets
+SHEET_TEMPLATE = "fact-sheet"
+TAGS_DIR = "tags"
+SHEETS_DIR = "sheets"
+
+# Sheets group their facts by kind, in this order.
+KIND_HEADINGS = {
+    "statistic": "Statistics", "finding": "Findings", "law": "The law",
+    "quote": "In their words", "recommendation": "Recommendations", "context": "Context",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # unique among documents: "brief:<id>", "tag:<tag>" or "sheet:<slug>"
+    kind: str  # "brief", "tag sheet" or "fact sheet"
+    stem: str  # output path inside the output folder, without ".html" / ".pdf"
+    cited: CitedBrief
+
+    @property
+    def brief(self) -> Brief:
+        return self.cited.brief
+
+
+@dataclass(frozen=True)
+class SheetRequest:
+    expression: str
+    title: str | None = None
+    template: str = SHEET_TEMPLATE
+
+
+def parse_option(expression: str, option: str) -> tagexpr.Expr:
+    try:
+        return tagexpr.parse(expression)
+    except tagexpr.TagExprError as exc:
+        raise BriefgenError(f"{option}: bad tag expression '{expression}' at column {exc.column}: {exc}") from None
+
+
+def _unknown_tags(expr: tagexpr.Expr, known: set[str], option: str, expression: str) -> None:
+    unknown = sorted(tagexpr.names(expr) - known)
+    if unknown:
+        raise BriefgenError([Problem("", 0, f"{option} '{expression}': no brief or fact has the tag '{name}'"
+                                     f"{did_you_mean(name, known)}") for name in unknown])
+
+
+def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[str] | None = None,
+         tag: str | None = None, per_tag: bool = False, sheets: tuple[SheetRequest, ...] = (),
+         templates: set[str] = frozenset(), today: dt.date | None = None) -> list[Job]:
+    """The documents to build.  `brief_ids=None` and no `tag` means every brief."""
+    today = today or dt.date.today()
+    known = workspace.labels | {t for b in workspace.briefs.values() for t in b.tags}
+    expr = None
+    if tag is not None:
+        expr = parse_option(tag, "--tag")
+        _unknown_tags(expr, known, "--tag", tag)
+    unknown = [i for i in brief_ids or () if i not in workspace.briefs]
+    if unknown:
+        raise BriefgenError([
+            Problem("", 0, f"no brief with id '{i}'{did_you_mean(i, workspace.briefs)}") for i in unknown
+        ])
+    if brief_ids is None and expr is None:
+        chosen = list(workspace.briefs)
+    else:
+        chosen = list(dict.fromkeys([
+            *(brief_ids or ()),
+            *(b.id for b in workspace.briefs.values() if expr is not None and tagexpr.matches(expr, frozenset(b.tags))),
+        ]))
+    jobs = [Job(f"brief:{i}", "brief", i, cited[i]) for i in chosen]
+    selector = Selector(workspace)
+    if per_tag:
+        fact_tags = sorted({t for f in workspace.facts.values() if f.renderable for t in f.tags})
+        for name in fact_tags:
+            if expr is None or tagexpr.matches(expr, frozenset({name})):
+                facts = [f for f in selector.ordered if name in f.tags]
+                template = TAG_SHEET_TEMPLATE if TAG_SHEET_TEMPLATE in templates else SHEET_TEMPLATE
+                jobs.append(_sheet_job(f"tag:{name}", "tag sheet", f"{TAGS_DIR}/{name}", name,
+                                       f"Fact sheet: {name}", template, [name], facts, selector, today))
+    for request in sheets:
+        jobs.append(ad_hoc_sheet(request, workspace, selector, templates, known, today))
+    return jobs
+
+
+def ad_hoc_sheet(request: SheetRequest, workspace: Workspace, selector: Selector, templates: set[str],
+                 known: set[str], today: dt.date) -> Job:
+    expr = parse_option(request.expression, "sheet")
+    _unknown_tags(expr, known, "sheet", request.expression)
+    if request.template not in templates:
+        raise BriefgenError(f"sheet: unknown template '{request.template}'{did_you_mean(request.template, templates)}"
+                            f" (available: {', '.join(sorted(templates))})")
+    facts = list(selector.matching(request.expression))
+    if not facts:
+        raise BriefgenError(f"sheet: no renderable fact matches '{request.expression}'")
+    slug = sheet_slug(request.expression)
+    title = request.title or f"Fact sheet: {request.expression}"
+    return _sheet_job(f"sheet:{slug}", "fact sheet", f"{SHEETS_DIR}/{slug}", slug, title, request.template,
+                      sorted(tagexpr.names(expr) & {t for f in facts for t in f.tags}), facts, selector, today)
+
+
+def sheet_slug(expression: str) -> str:
+    """'child-safety and (law or not x)' -> 'child-safety-and-law-or-not-x'."""
+    return re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")[:80].strip("-") or "sheet"
+
+
+def _sheet_job(key: str, kind: str, stem: str, brief_id: str, title: str, template: str, tags: list[str],
+               facts: list[Fact], selector: Selector, today: dt.date) -> Job:
+    by_kind: dict[str, list[str]] = {}
+    for fact in facts:
+        by_kind.setdefault(fact.kind, []).append(fact.id)
+    sections = [{"heading": heading, "facts": by_kind[k]} for k, heading in KIND_HEADINGS.items() if k in by_kind]
+    brief = Brief.model_validate({
+        "id": brief_id, "title": title, "template": template, "date": today.isoformat(),
+        "tags": tags, "sections": sections,
+    })
+    return Job(key, kind, stem, cite(brief, select(brief, selector), selector.workspace.references))

@@ -1,0 +1,47 @@
+"""Where things live in a workspace, and where the built-in templates are.
+
+This module imports nothing heavy, so `check` can find templates without
+loading Jinja2, Markdown or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+SOURCES_DIR = "sources"
+TEMPLATES_DIR = "templates"
+OUTPUT_DIR = "output"
+TEMPLATE_SUFFIX = ".html"
+
+_HERE = Path(__file__).resolve().parent
+# Installed, the built-in templates are the package `briefgen.templates`; in a
+# source checkout they are the top-level templates/ folder.
+BUILTIN_TEMPLATES = next(
+    (p for p in (_HERE / "templates", _HERE.parent / "templates") if (p / "one-pager.html").is_file()),
+    _HERE / "templates",
+)
+
+
+def find_root(root: Path) -> Path:
+    """`root`, after making sure it is a workspace."""
+    if not (root / SOURCES_DIR).is_dir():
+        raise BriefgenError(f"{root}: not a briefgen workspace (no '{SOURCES_DIR}/' folder); use --root DIR to name one")
+    return root
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """The folders templates are looked up in, the workspace's first."""
+    own = root / TEMPLATES_DIR
+    return [own, BUILTIN_TEMPLATES] if own.is_dir() else [BUILTIN_TEMPLATES]
+
+
+def template_names(root: Path) -> set[str]:
+    """The templates a brief can name (files starting with '_' are partials)."""
+    return {
+        p.name[: -len(TEMPLATE_SUFFIX)]
+        for d in template_dirs(root)
+        for p in d.glob("*" + TEMPLATE_SUFFIX)
+        if not p.name.startswith("_")
+    }
