@@ -28,7 +28,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.load import load
 from briefgen.plan import Job, SheetRequest, plan
 from briefgen.select import Selector, select
-from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, template_names
+from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names
 from briefgen.write import output_path, write_atomic
 
 FORMATS = ("html", "pdf")
@@ -100,7 +100,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     cache = Cache.open(out_dir)
     result = BuildResult()
     if cache.problem:
-        result.warnings.append(Problem(_shown(cache.path), 0, f"warning: build cache {cache.problem}; rebuilding everything"))
+        result.warnings.append(Problem(shown(cache.path, root), 0, f"warning: build cache {cache.problem}; rebuilding everything"))
     digests = _Digests(root, formats)
     stale = []
     for job in job_list:
@@ -247,10 +247,3 @@ def _write_index(cache: Cache, out_dir: Path, root: Path) -> Path | None:
         pass
     write_atomic(path, html)
     return path
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

@@ -41,7 +41,10 @@ class Cache:
         except (OSError, ValueError) as exc:
             cache.problem = f"unreadable ({exc.__class__.__name__})"
             return cache
-        if not isinstance(data, dict) or data.get("briefgen") != __version__:
+        if not isinstance(data, dict):
+            cache.problem = "not in the expected form"
+            return cache
+        if data.get("briefgen") != __version__:
             cache.problem = "made by another version of briefgen"
             return cache
         files, documents = data.get("files"), data.get("documents")

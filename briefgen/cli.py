@@ -73,6 +73,38 @@ def check(root: Path) -> None:
     )
 
 
+@cli.command(name="list")
+@click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
+@click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
+    """List the briefs, facts, references or tags of the workspace.
+
+    `list tags` counts the facts and briefs carrying each tag.  With --tag,
+    facts and briefs are those whose tags match, references those cited by
+    a matching fact, and tags those that match.  The JSON output is a list
+    of objects whose keys are documented in the README.
+
+    \b
+    Example:
+      briefgen list tags
+      briefgen list facts --tag "section-230 and law" --format json
+    """
+    import json
+
+    from briefgen.build import check_workspace
+    from briefgen.listing import rows, text
+
+    workspace, _ = check_workspace(root)
+    items = rows(workspace, what, tag)
+    if fmt == "json":
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+    else:
+        for line in text(what, items):
+            click.echo(line)
+
+
 def _jobs_default() -> int:
     return os.cpu_count() or 1
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.cite import CitedBrief, format_date
 from briefgen.errors import BriefgenError, Problem
-from briefgen.workspace import TEMPLATE_SUFFIX, template_dirs
+from briefgen.workspace import TEMPLATE_SUFFIX, shown, template_dirs
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
 _BLOCK_TAGS = _INLINE_TAGS | {"p", "ul", "ol", "li"}
@@ -92,10 +92,9 @@ def _template_path(filename: str | None, root: Path) -> str:
     if not filename:
         return "templates"
     path = Path(filename)
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    if not path.resolve().is_relative_to(root.resolve()):
         return f"(built-in) {path.name}"
+    return shown(path, root)
 
 
 def template_files(root: Path, name: str) -> list[Path]:

@@ -31,6 +31,14 @@ def find_root(root: Path) -> Path:
     return root
 
 
+def shown(path: Path, root: Path) -> str:
+    """A path for a message: relative to the workspace when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def template_dirs(root: Path) -> list[Path]:
     """The folders templates are looked up in, the workspace's first."""
     own = root / TEMPLATES_DIR
