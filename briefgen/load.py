@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
+import json
+import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from briefgen import __version__
 from briefgen.errors import Problem
 from briefgen.model import RECORD_TYPES, Brief, Fact, Origin, Record, Reference
 from briefgen.workspace import SOURCES_DIR
@@ -87,7 +91,7 @@ def _load(root: Path) -> Sources:
         rel = path.relative_to(root).as_posix()
         sources.files.append(rel)
         try:
-            data, lines = read_yaml(path.read_bytes())
+            data, lines = _read_cached(path.read_bytes())
         except _Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message))
             sources.complete = False
@@ -98,6 +102,46 @@ def _load(root: Path) -> Sources:
             continue
         _collect(rel, data, lines, sources)
     return sources
+
+
+def parse_cache_dir() -> Path | None:
+    """Where parsed source files are kept, keyed by their content; None if off.
+
+    BRIEFGEN_CACHE_DIR names the folder (empty turns the cache off); else it
+    is briefgen/ under XDG_CACHE_HOME or ~/.cache.  It is kept outside the
+    workspace so that nothing shared with others (an output folder kept in
+    git, say) can put words into a brief that are not in its sources."""
+    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen" / "parsed"
+
+
+def _read_cached(raw: bytes) -> tuple[object, dict[tuple, int]]:
+    """read_yaml, remembered by content: a re-check after one edit re-parses one file.
+
+    A cache entry that is missing or unreadable only means parsing again;
+    files with problems are never cached, so their messages are always fresh."""
+    folder = parse_cache_dir()
+    if folder is None:
+        return read_yaml(raw)
+    entry = folder / (hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest() + ".json")
+    try:
+        data, pairs = json.loads(entry.read_bytes())
+        return data, {tuple(loc): line for loc, line in pairs}
+    except (OSError, ValueError, TypeError):
+        pass
+    data, lines = read_yaml(raw)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        blob = json.dumps([data, [[list(loc), line] for loc, line in lines.items()]], ensure_ascii=False)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(blob.encode("utf-8"))
+        os.replace(tmp, entry)
+    except OSError:
+        pass  # a cache that cannot be written is no cache, not an error
+    return data, lines
 
 
 def read_yaml(raw: bytes) -> tuple[object, dict[tuple, int]]:

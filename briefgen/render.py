@@ -37,6 +37,8 @@ _block_cleaner = nh3.Cleaner(tags=_BLOCK_TAGS, **_CLEANER_ARGS)
 _markdown = markdown.Markdown(extensions=["smarty"], output_format="html")
 
 
+# A fact is usually shown in many briefs of a batch: convert its text once.
+@functools.lru_cache(maxsize=16384)
 def markdown_inline(text: str | None) -> Markup:
     """A sentence or two of markdown as sanitised inline HTML."""
     if not text:
@@ -45,6 +47,7 @@ def markdown_inline(text: str | None) -> Markup:
     return Markup(_inline_cleaner.clean(html).strip())
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_block(text: str | None) -> Markup:
     """Paragraphs and lists of markdown as sanitised HTML."""
     if not text:

@@ -2,7 +2,9 @@
 
 Each file is written to a temporary file in the same folder and renamed over
 the target, so an interrupted build never leaves a half-written file and a
-failed build leaves the previous output untouched.
+failed build leaves the previous output untouched.  (Files are not fsynced:
+the rename protects against a build that is killed, which is what happens in
+practice; a power cut may need a rebuild, which the cache then does.)
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:

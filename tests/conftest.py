@@ -68,6 +68,14 @@ briefs:
 """
 
 
+@pytest.fixture(autouse=True)
+def parse_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own, empty parse cache, never the user's."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    return folder
+
+
 def write_workspace(root: Path, files: dict[str, str]) -> Path:
     """Create a workspace at `root` with the given files (paths relative to root)."""
     (root / "sources").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,144 @@
+"""Measure briefgen on synthetic workspaces and print a table.
+
+    python benchmarks/run.py [--quick]
+
+Every figure is a whole `briefgen` process (start-up included) unless the
+row says otherwise, timed with a monotonic clock; peak memory is the
+largest resident set of any measured process.  Workspaces come from
+benchmarks/generate.py with a fixed seed, in a temporary folder.  --quick
+uses a tenth of the sizes, to check that the script works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+PEAK_KB = 0
+
+
+def run(*args: str, env: dict | None = None) -> float:
+    """Seconds one command takes; records its peak memory."""
+    global PEAK_KB
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{proc.stderr.read().decode()}")
+    PEAK_KB = max(PEAK_KB, usage.ru_maxrss)
+    return seconds
+
+
+def briefgen(root: Path, *args: str, env: dict | None = None) -> float:
+    return run(sys.executable, "-m", "briefgen", "--root", str(root), *args, env=env)
+
+
+FLOOR = """
+import sys, weasyprint
+for name in sys.argv[1:]:
+    weasyprint.HTML(filename=name).write_pdf(name[:-5] + ".floor.pdf")
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    tmp = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    cache = tmp / "parse-cache"
+    env = {**os.environ, "BRIEFGEN_CACHE_DIR": str(cache)}
+    rows = []
+
+    def row(what: str, value: str, target: str = "") -> None:
+        rows.append((what, value, target))
+        print(f"  {what}: {value}", file=sys.stderr)
+
+    # 1. check on 10,000 facts
+    n_facts = 10_000 // scale
+    big = generate(tmp / "check", facts=n_facts, briefs=1000 // scale)
+    cold = briefgen(big, "check", env=env)
+    warm = min(briefgen(big, "check", env=env) for _ in range(3))
+    row(f"check, {n_facts:,} facts, 1st run (parse cache empty)", f"{cold:.2f} s = {n_facts / cold:,.0f} facts/s", "≥ 20,000 facts/s")
+    row(f"check, {n_facts:,} facts, again (parse cache warm)", f"{warm:.2f} s = {n_facts / warm:,.0f} facts/s", "≥ 20,000 facts/s")
+
+    # 2. HTML-only build of 1,000 briefs
+    n_briefs = 1000 // scale
+    html_ws = generate(tmp / "html", facts=2000 // scale, briefs=n_briefs)
+    briefgen(html_ws, "check", env=env)  # the parse cache is warm, as it is for a team at work
+    seconds = briefgen(html_ws, "build", "--format", "html", "--quiet", env=env)
+    row(f"HTML build, {n_briefs:,} briefs", f"{seconds:.2f} s = {n_briefs / seconds:,.0f} briefs/s", "≥ 200 briefs/s")
+
+    # 4. no-op rebuild, then one changed fact
+    noop = min(briefgen(html_ws, "build", "--format", "html", "--quiet", env=env) for _ in range(3))
+    row(f"no-op rebuild, {n_briefs:,} briefs", f"{noop:.2f} s", "≤ 1 s")
+    users = _change_one_fact(html_ws)
+    before = _mtimes(html_ws / "output")
+    seconds = briefgen(html_ws, "build", "--format", "html", "--quiet", env=env)
+    after = _mtimes(html_ws / "output")
+    rebuilt = sorted(p for p in after if p.endswith(".html") and p != "index.html" and after[p] != before.get(p))
+    expected = sorted(f"{b}.html" for b in users)
+    row("rebuild after one fact changes", f"{seconds:.2f} s; re-rendered {len(rebuilt)} briefs, "
+        f"{'exactly' if rebuilt == expected else 'NOT exactly'} the {len(users)} that use the fact", "only those")
+
+    # 3. PDF build of 100 one-pagers: --jobs 1, --jobs 2, WeasyPrint alone
+    n_pdf = 100 // scale
+    pdf_ws = generate(tmp / "pdf", facts=500 // scale, briefs=n_pdf)
+    briefgen(pdf_ws, "build", "--format", "html", "--quiet", "--out", str(tmp / "pdf-html"), env=env)
+    pages = sorted(str(p) for p in (tmp / "pdf-html").glob("brief-*.html"))
+    floor = run(sys.executable, "-c", FLOOR, *pages)
+    one = briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "1", "--force", env=env)
+    two = briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "2", "--force", env=env)
+    row(f"WeasyPrint alone, the same {n_pdf} HTML files, one process", f"{floor:.2f} s")
+    row(f"PDF build, {n_pdf} one-pagers, --jobs 1", f"{one:.2f} s = {one / floor:.2f} × the WeasyPrint floor", "≤ 1.10 ×")
+    row(f"PDF build, {n_pdf} one-pagers, --jobs 2", f"{two:.2f} s = {one / two:.2f} × faster than --jobs 1", "≥ 1.7 ×")
+    row("one brief, whole process, PDF", f"{briefgen(pdf_ws, 'build', 'brief-00000', '--format', 'pdf', '--force', '--quiet', env=env):.2f} s")
+    row("one brief, whole process, HTML", f"{min(briefgen(pdf_ws, 'build', 'brief-00000', '--format', 'html', '--force', '--quiet', env=env) for _ in range(3)):.2f} s")
+
+    # 5. peak memory
+    row("peak memory of any run above", f"{PEAK_KB / 1024:,.0f} MB", "≤ 500 MB")
+
+    import weasyprint
+
+    print(f"\nbriefgen benchmark: {platform.python_implementation()} {platform.python_version()}, "
+          f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPUs{' (--quick)' if args.quick else ''}\n")
+    print("| measurement | result | target |")
+    print("|---|---|---|")
+    for what, value, target in rows:
+        print(f"| {what} | {value} | {target} |")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _change_one_fact(root: Path) -> list[str]:
+    """Edit the claim of one fact that some briefs show; return those briefs' ids."""
+    from briefgen.build import check_workspace
+
+    _, cited = check_workspace(root)
+    fact_id = next(iter(cited.values())).fact_ids[0]
+    users = [b for b, c in cited.items() if fact_id in c.fact_ids]
+    path = next(p for p in (root / "sources" / "facts").glob("*.yaml") if f"id: {fact_id}\n" in p.read_text())
+    text = path.read_text()
+    start = text.index(f"id: {fact_id}\n")
+    claim = text.index("claim: \"", start) + len("claim: \"")
+    path.write_text(text[:claim] + "Revised: " + text[claim:])
+    return users
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+if __name__ == "__main__":
+    main()
