@@ -121,8 +121,9 @@ def parse_cache_dir() -> Path | None:
 def _read_cached(raw: bytes) -> tuple[object, dict[tuple, int]]:
     """read_yaml, remembered by content: a re-check after one edit re-parses one file.
 
-    A cache entry that is missing or unreadable only means parsing again;
-    files with problems are never cached, so their messages are always fresh."""
+    A cache entry that is missing or unreadable only means parsing again.
+    Files that do not parse are never cached, so their messages are always
+    fresh; the schema is checked on every run, cached or not."""
     folder = parse_cache_dir()
     if folder is None:
         return read_yaml(raw)

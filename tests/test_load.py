@@ -747,3 +747,48 @@ def test_a_section_with_neither_facts_nor_select(make_workspace, refused):
     assert refused(bad_file(make_workspace, text)) == [
         f"{BAD}:7: brief 'b2': sections[0]: a section needs either 'facts' (a list of fact ids) "
         "or 'select' (a tag expression); this one has neither"]
+
+
+# ----------------------------------------------------------------- parse cache
+
+
+def test_parse_cache_gives_the_same_records(make_workspace, parse_cache):
+    from briefgen.load import load
+
+    root = make_workspace()
+    first = load(root)
+    entries = sorted(parse_cache.glob("*.json"))
+    assert len(entries) == 3  # one per source file
+    second = load(root)
+    assert [f.model_dump() for f in second.facts] == [f.model_dump() for f in first.facts]
+    assert [f.origin for f in second.facts] == [f.origin for f in first.facts]  # lines too
+
+
+def test_parse_cache_follows_content_and_survives_garbage(make_workspace, parse_cache):
+    from briefgen.load import load
+
+    root = make_workspace()
+    load(root)
+    for entry in parse_cache.glob("*.json"):
+        entry.write_text("{garbage")
+    facts = root / "sources/facts.yaml"
+    facts.write_text(facts.read_text().replace("Fact B holds.", "Fact B holds still."))
+    claims = {f.id: f.claim for f in load(root).facts}
+    assert claims["fact-b"] == "Fact B holds still."
+    assert claims["fact-a"] == "Fact A is *true*."
+
+
+def test_files_with_problems_are_not_cached(make_workspace, parse_cache):
+    from briefgen.load import load
+
+    root = bad_file(make_workspace, "facts: [unclosed\n")
+    load(root)
+    assert len(list(parse_cache.glob("*.json"))) == 3  # the three good files only
+
+
+def test_parse_cache_can_be_turned_off(make_workspace, monkeypatch, parse_cache):
+    from briefgen.load import load
+
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", "")
+    assert len(load(make_workspace()).facts) == 3
+    assert list(parse_cache.iterdir()) == []
