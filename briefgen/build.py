@@ -125,16 +125,21 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
             result.built.append(job.key)
         if tick:
             tick(job)
+    documents = dict(cache.documents)
     for job in job_list:
         if job.key not in result.failed:
-            cache.documents[job.key] = {
+            documents[job.key] = {
                 "key": job.key, "kind": job.kind, "title": job.brief.title,
                 "date": job.brief.date.isoformat(), "tags": list(job.brief.tags), "stem": job.stem,
             }
+    if documents != cache.documents:
+        cache.documents = documents
+        cache.changed = True
     index = _write_index(cache, out_dir, root)
     if index:
         result.written.append(index)
-    cache.save()
+    if cache.changed:  # a no-op build leaves the cache file alone
+        cache.save()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -228,9 +233,9 @@ def render_files(cited: CitedBrief, root: Path, formats: tuple[str, ...],
 
 
 def _write_index(cache: Cache, out_dir: Path, root: Path) -> Path | None:
-    """Write index.html listing every document with files in the output folder;
-    return its path if its content changed."""
-    from briefgen.render import render_index
+    """Bring index.html up to date with the documents whose files are in the
+    output folder; return its path if it had to be written."""
+    import json
 
     entries = []
     for entry in cache.documents.values():
@@ -238,12 +243,13 @@ def _write_index(cache: Cache, out_dir: Path, root: Path) -> Path | None:
         present = {fmt: name for fmt, name in files.items() if name in cache.files and (out_dir / name).is_file()}
         if present:
             entries.append({**entry, "html": present.get("html"), "pdf": present.get("pdf")})
-    html = render_index(entries, root, title=f"Briefs in {root.resolve().name}").encode("utf-8")
+    title = f"Briefs in {root.resolve().name}"
     path = output_path(out_dir, INDEX_NAME)
-    try:
-        if path.read_bytes() == html:
-            return None
-    except OSError:
-        pass
-    write_atomic(path, html)
+    d = digest(__version__, title, json.dumps(entries, sort_keys=True))
+    if cache.fresh(INDEX_NAME, path, d):
+        return None
+    from briefgen.render import render_index
+
+    write_atomic(path, render_index(entries, root, title).encode("utf-8"))
+    cache.record(INDEX_NAME, path, d)
     return path

@@ -30,10 +30,11 @@ class Cache:
     files: dict[str, dict] = field(default_factory=dict)  # file name -> {digest, size, mtime_ns}
     documents: dict[str, dict] = field(default_factory=dict)  # document key -> index entry
     problem: str | None = None  # why an existing cache was not used
+    changed: bool = False  # whether anything needs saving
 
     @classmethod
     def open(cls, out_dir: Path) -> Cache:
-        cache = cls(out_dir / CACHE_NAME)
+        cache = cls(out_dir / CACHE_NAME, changed=True)
         try:
             data = json.loads(cache.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -49,7 +50,7 @@ class Cache:
             return cache
         files, documents = data.get("files"), data.get("documents")
         if isinstance(files, dict) and isinstance(documents, dict):
-            cache.files, cache.documents = files, documents
+            cache.files, cache.documents, cache.changed = files, documents, False
         else:
             cache.problem = "not in the expected form"
         return cache
@@ -68,6 +69,7 @@ class Cache:
     def record(self, name: str, path: Path, digest: str) -> None:
         stat = path.stat()
         self.files[name] = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        self.changed = True
 
     def save(self) -> None:
         data = {"briefgen": __version__, "files": self.files, "documents": self.documents}

@@ -33,20 +33,22 @@ class Workspace:
 def check(sources: Sources, templates: set[str]) -> Workspace:
     """Return the checked workspace, or raise BriefgenError listing every problem."""
     problems = list(sources.problems)
-    seen: dict[str, Record] = {}
     # Ids whose absence below is not a new mistake: entries that failed
     # validation, and duplicates that were set aside.
     excused = set(sources.invalid_ids)
-    records = sorted([*sources.references, *sources.facts, *sources.briefs],
-                     key=lambda r: (r.origin.path, r.origin.line))
-    for record in records:
-        if record.id in seen:
-            first = seen[record.id]
-            path, line = record.at("id")
-            problems.append(Problem(path, line, f"duplicate id '{record.id}' (already used in {first.origin.path}:{first.at('id')[1]})"))
-            excused.add(record.id)
-        else:
-            seen[record.id] = record
+    by_id: dict[str, list[Record]] = {}
+    for record in [*sources.references, *sources.facts, *sources.briefs]:
+        by_id.setdefault(record.id, []).append(record)
+    seen: dict[str, Record] = {}
+    for record_id, records in by_id.items():
+        if len(records) > 1:  # the first in file order keeps the id
+            records.sort(key=lambda r: (r.origin.path, r.origin.line))
+            first = records[0]
+            for record in records[1:]:
+                path, line = record.at("id")
+                problems.append(Problem(path, line, f"duplicate id '{record_id}' (already used in {first.origin.path}:{first.at('id')[1]})"))
+            excused.add(record_id)
+        seen[record_id] = records[0]
     workspace = Workspace(
         references={r.id: r for r in sources.references if seen[r.id] is r},
         facts={f.id: f for f in sources.facts if seen[f.id] is f},
@@ -76,39 +78,44 @@ class _AnyName:
 _ANY = _AnyName()
 
 
+def _problem(record: Record, loc: tuple, message: str) -> Problem:
+    """A problem at the line of `loc` inside `record` (looked up only when there is one)."""
+    return Problem(*record.at(*loc), message)
+
+
 def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
-    out = []
-    for i, cite in enumerate(fact.cite):
-        if cite.ref not in ws.references and cite.ref not in invalid:
-            path, line = fact.at("cite", i, "ref")
-            out.append(Problem(path, line, f"fact '{fact.id}' cites unknown reference '{cite.ref}'{did_you_mean(cite.ref, ws.references)}"))
-    return out
+    return [
+        _problem(fact, ("cite", i, "ref"),
+                 f"fact '{fact.id}' cites unknown reference '{c.ref}'{did_you_mean(c.ref, ws.references)}")
+        for i, c in enumerate(fact.cite)
+        if c.ref not in ws.references and c.ref not in invalid
+    ]
 
 
-def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str],
-                 invalid) -> list[Problem]:
+def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str], invalid) -> list[Problem]:
     out = []
     if brief.template not in templates:
-        path, line = brief.at("template")
         known = ", ".join(sorted(templates))
-        out.append(Problem(path, line, f"brief '{brief.id}' uses unknown template '{brief.template}'{did_you_mean(brief.template, templates)} (available: {known})"))
+        out.append(_problem(brief, ("template",), f"brief '{brief.id}' uses unknown template '{brief.template}'"
+                            f"{did_you_mean(brief.template, templates)} (available: {known})"))
     for s, section in enumerate(brief.sections):
         for i, fact_id in enumerate(section.facts or ()):
-            path, line = brief.at("sections", s, "facts", i)
             fact = ws.facts.get(fact_id)
-            if fact is None and fact_id in invalid:
-                continue
-            if fact is None:
-                out.append(Problem(path, line, f"brief '{brief.id}' names unknown fact '{fact_id}'{did_you_mean(fact_id, ws.facts)}"))
-            elif not fact.renderable:
-                out.append(Problem(path, line, f"brief '{brief.id}' names fact '{fact_id}', which is {fact.status} and cannot be rendered"))
+            if fact is None and fact_id not in invalid:
+                out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' names unknown fact "
+                                    f"'{fact_id}'{did_you_mean(fact_id, ws.facts)}"))
+            elif fact is not None and not fact.renderable:
+                out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' names fact "
+                                    f"'{fact_id}', which is {fact.status} and cannot be rendered"))
         if section.select is not None:
-            path, line = brief.at("sections", s, "select")
+            where = ("sections", s, "select")
             try:
                 expr = tagexpr.parse(section.select)
             except tagexpr.TagExprError as exc:
-                out.append(Problem(path, line, f"brief '{brief.id}': bad tag expression '{section.select}' at column {exc.column}: {exc}"))
+                out.append(_problem(brief, where, f"brief '{brief.id}': bad tag expression '{section.select}' "
+                                    f"at column {exc.column}: {exc}"))
                 continue
             for name in sorted(n for n in tagexpr.names(expr) if n not in labels):
-                out.append(Problem(path, line, f"brief '{brief.id}': tag expression names '{name}', which no fact has{did_you_mean(name, labels)}"))
+                out.append(_problem(brief, where, f"brief '{brief.id}': tag expression names '{name}', "
+                                    f"which no fact has{did_you_mean(name, labels)}"))
     return out

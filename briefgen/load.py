@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen import __version__
 from briefgen.errors import Problem
-from briefgen.model import RECORD_TYPES, Brief, Fact, Origin, Record, Reference
+from briefgen.model import RECORD_TYPES, Brief, Fact, Lines, Origin, Record, Reference
 from briefgen.workspace import SOURCES_DIR
 
 try:  # the C composer is several times faster
@@ -118,7 +118,7 @@ def parse_cache_dir() -> Path | None:
     return Path(base) / "briefgen" / "parsed"
 
 
-def _read_cached(raw: bytes) -> tuple[object, dict[tuple, int]]:
+def _read_cached(raw: bytes) -> tuple[object, Lines]:
     """read_yaml, remembered by content: a re-check after one edit re-parses one file.
 
     A cache entry that is missing or unreadable only means parsing again.
@@ -130,13 +130,14 @@ def _read_cached(raw: bytes) -> tuple[object, dict[tuple, int]]:
     entry = folder / (hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest() + ".json")
     try:
         data, pairs = json.loads(entry.read_bytes())
-        return data, {tuple(loc): line for loc, line in pairs}
+        if isinstance(pairs, list):
+            return data, Lines(pairs=pairs)
     except (OSError, ValueError, TypeError):
         pass
     data, lines = read_yaml(raw)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blob = json.dumps([data, [[list(loc), line] for loc, line in lines.items()]], ensure_ascii=False)
+        blob = json.dumps([data, [[list(loc), line] for loc, line in lines._mapping.items()]], ensure_ascii=False)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob.encode("utf-8"))
         os.replace(tmp, entry)
@@ -145,7 +146,7 @@ def _read_cached(raw: bytes) -> tuple[object, dict[tuple, int]]:
     return data, lines
 
 
-def read_yaml(raw: bytes) -> tuple[object, dict[tuple, int]]:
+def read_yaml(raw: bytes) -> tuple[object, Lines]:
     """Parse one YAML document into plain data and the line of every value."""
     try:
         text = raw.decode("utf-8-sig")
@@ -184,7 +185,7 @@ _SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceSta
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _build(events) -> tuple[object, dict[tuple, int]]:
+def _build(events) -> tuple[object, Lines]:
     """Plain data from a YAML event stream, keeping the line of every value.
 
     Working from events (not a node tree) lets anchors and aliases be refused
@@ -253,21 +254,17 @@ def _build(events) -> tuple[object, dict[tuple, int]]:
             root = value
         if kind is not _SCALAR:
             stack.append([value, loc, {}, None])
-    return root, lines
+    return root, Lines(lines)
 
 
-def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) -> None:
+def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
-        sources.problems.append(Problem(rel, lines.get((), 1), _top_level_hint()))
+        sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint()))
         return
-    per_item: dict[tuple, dict[tuple, int]] = {}
-    for loc, line in lines.items():
-        if len(loc) > 2:
-            per_item.setdefault(loc[:2], {})[loc[2:]] = line
     for key, items in data.items():
-        line = lines.get((key,), 1)
+        line = lines.get((key,)) or 1
         if key not in RECORD_TYPES:
             sources.problems.append(Problem(rel, line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; {_top_level_hint()}"))
             continue
@@ -278,7 +275,7 @@ def _collect(rel: str, data: object, lines: dict[tuple, int], sources: Sources) 
             continue
         model = RECORD_TYPES[key]
         for index, item in enumerate(items):
-            origin = Origin(path=rel, line=lines.get((key, index), 1), lines=per_item.get((key, index), {}))
+            origin = Origin(path=rel, lines=lines, prefix=(key, index))
             record = _validate(model, key, item, origin, sources.problems)
             if record is not None:
                 getattr(sources, key).append(record)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -100,25 +100,50 @@ Status = Literal["draft", "verified", "disputed", "retired"]
 RENDERABLE = frozenset({"draft", "verified"})
 
 
+class Lines:
+    """The line of every value in one file, keyed by its location there
+    (("facts", 3, "cite", 0, "ref") for example).
+
+    Built from the parser's dict, or lazily from the (location, line) pairs
+    of the parse cache: a clean check never needs to look a line up."""
+
+    def __init__(self, mapping: dict[tuple, int] | None = None, pairs: list | None = None):
+        self._mapping = mapping
+        self._pairs = pairs
+
+    def get(self, loc: tuple) -> int | None:
+        if self._mapping is None:
+            self._mapping = {tuple(k): v for k, v in self._pairs or ()}
+            self._pairs = None
+        return self._mapping.get(loc)
+
+
 @dataclass(frozen=True)
 class Origin:
-    """Where a record was written: a workspace-relative path, its line, and the
-    lines of its fields (keyed by the field's location inside the record)."""
+    """Where a record was written: a workspace-relative path, its line, and
+    the lines of the file it is in, with the record's own location there."""
 
     path: str
-    line: int
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: Lines | None = None
+    prefix: tuple = ()
+
+    @property
+    def line(self) -> int:
+        """The line the record starts on (0 for a record made by briefgen itself)."""
+        return self.line_of()
 
     def line_of(self, *loc: str | int) -> int:
-        """The line of the value at `loc`, or of its nearest enclosing value."""
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
+        """The line of the value at `loc` (inside this record), or of its nearest enclosing value."""
+        if self.lines is None:
+            return 0
+        while True:
+            found = self.lines.get(self.prefix + loc)
+            if found is not None or not loc:
+                return found or 1
             loc = loc[:-1]
-        return self.line
 
 
-_NOWHERE = Origin(path="", line=0)
+_NOWHERE = Origin(path="")
 
 
 class Record(BaseModel):
