@@ -185,11 +185,27 @@ def _render_all(jobs: list[Job], root: Path, formats: tuple[str, ...], workers: 
         for job in jobs:
             yield render_job(job, root, formats)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)
-    ) as pool:
-        yield from pool.map(render_job, jobs, [root] * len(jobs), [formats] * len(jobs))
+    workers = min(workers, len(jobs))
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Forked workers inherit the jobs: each is sent only its number.
+        global _FORKED
+        _FORKED = (jobs, root, formats)
+        try:
+            with concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+                yield from pool.map(_render_forked, range(len(jobs)))
+        finally:
+            _FORKED = None
+    else:  # pragma: no cover - platforms without fork
+        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+            yield from pool.map(render_job, jobs, [root] * len(jobs), [formats] * len(jobs))
+
+
+_FORKED: tuple[list[Job], Path, tuple[str, ...]] | None = None
+
+
+def _render_forked(number: int):
+    jobs, root, formats = _FORKED
+    return render_job(jobs[number], root, formats)
 
 
 def render_job(job: Job, root: Path, formats: tuple[str, ...]) -> tuple[dict[str, bytes], list[Problem], list[Problem]]:
