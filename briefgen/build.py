@@ -26,6 +26,8 @@ from briefgen.check import Workspace, check
 from briefgen.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import load
+from briefgen.model import Config
+from briefgen.pdf import DEFAULT_VARIANT
 from briefgen.plan import Job, SheetRequest, plan
 from briefgen.select import Selector, select
 from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names
@@ -33,6 +35,7 @@ from briefgen.write import output_path, write_atomic
 
 FORMATS = ("html", "pdf")
 INDEX_NAME = "index.html"
+MANIFEST_SUFFIX = ".manifest.json"
 
 
 @dataclass
@@ -43,7 +46,28 @@ class BuildResult:
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line for each brief that was fitted
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """How documents are rendered, the same for every document of a build."""
+
+    formats: tuple[str, ...] = FORMATS
+    config: Config = Config()
+    pdf_variant: str | None = DEFAULT_VARIANT
+    fit: bool = True
+
+
+@dataclass
+class Rendered:
+    """What rendering one document gave: its files by name, or the problems that stopped it."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    note: str | None = None  # what fitting did, for the person running the build
 
 
 def check_workspace(root: Path) -> tuple[Workspace, dict[str, CitedBrief]]:
@@ -55,7 +79,7 @@ def check_workspace(root: Path) -> tuple[Workspace, dict[str, CitedBrief]]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        workspace = check(load(find_root(root)), template_names(root))
+        workspace = check(load(find_root(root)), template_names(root), root)
         selector = Selector(workspace)
         cited, problems = {}, []
         for brief in workspace.briefs.values():
@@ -86,6 +110,7 @@ def build_date() -> dt.date:
 def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           out_dir: Path | None = None, *, tag: str | None = None, per_tag: bool = False,
           sheets: tuple[SheetRequest, ...] = (), jobs: int = 1, force: bool = False,
+          pdf_variant: str | None = DEFAULT_VARIANT, fit: bool = True,
           progress: Callable[[int], Callable[[Job], None]] | None = None) -> BuildResult:
     """Build the requested documents into `out_dir` (default: the workspace's output/).
 
@@ -101,23 +126,26 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     result = BuildResult()
     if cache.problem:
         result.warnings.append(Problem(shown(cache.path, root), 0, f"warning: build cache {cache.problem}; rebuilding everything"))
-    digests = _Digests(root, formats)
+    options = Options(formats, workspace.config, pdf_variant, fit)
+    digests = _Digests(root, options)
     stale = []
     for job in job_list:
         d = digests.of(job)
-        names = [f"{job.stem}.{fmt}" for fmt in formats]
+        names = [*(f"{job.stem}.{fmt}" for fmt in formats), f"{job.stem}{MANIFEST_SUFFIX}"]
         if not force and all(cache.fresh(n, out_dir / n, d) for n in names):
             result.unchanged.append(job.key)
         else:
             stale.append((job, d))
     tick = progress(len(stale)) if progress and stale else None
-    for (job, d), (files, problems, warnings) in zip(stale, _render_all([j for j, _ in stale], root, formats, jobs)):
-        result.warnings += warnings
-        if problems:
-            result.failures += problems
+    for (job, d), rendered in zip(stale, _render_all([j for j, _ in stale], root, options, jobs)):
+        result.warnings += rendered.warnings
+        if rendered.note:
+            result.notes.append(rendered.note)
+        if rendered.problems:
+            result.failures += rendered.problems
             result.failed.append(job.key)
         else:
-            for name, data in files.items():
+            for name, data in rendered.files.items():
                 path = output_path(out_dir, name)
                 write_atomic(path, data)
                 cache.record(name, path, d)
@@ -135,7 +163,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     if documents != cache.documents:
         cache.documents = documents
         cache.changed = True
-    index = _write_index(cache, out_dir, root)
+    index = _write_index(cache, out_dir, root, workspace.config)
     if index:
         result.written.append(index)
     if cache.changed:  # a no-op build leaves the cache file alone
@@ -149,9 +177,9 @@ class _Digests:
     the facts and references it shows, the files of its template, the formats
     asked for and briefgen's version."""
 
-    def __init__(self, root: Path, formats: tuple[str, ...]):
+    def __init__(self, root: Path, options: Options):
         self.root = root
-        self.formats = ",".join(formats)
+        self.options = f"{options.formats}|{options.pdf_variant}|{options.fit}|{options.config.model_dump_json()}"
         self._templates: dict[str, str] = {}
         self._records: dict[int, str] = {}
 
@@ -172,24 +200,24 @@ class _Digests:
     def of(self, job: Job) -> str:
         cited = job.cited
         return digest(
-            __version__, self.formats, job.stem, self._template(cited.brief.template),
+            __version__, self.options, job.stem, self._template(cited.brief.template),
             cited.brief.model_dump_json(),
             *(self._record(cf.fact) for s in cited.sections for cf in s.facts),
             *(self._record(e.ref) for e in cited.references),
         )
 
 
-def _render_all(jobs: list[Job], root: Path, formats: tuple[str, ...], workers: int):
-    """(files, problems, warnings) for each job, in job order."""
-    if workers <= 1 or len(jobs) <= 1 or "pdf" not in formats:
+def _render_all(jobs: list[Job], root: Path, options: Options, workers: int):
+    """A Rendered for each job, in job order."""
+    if workers <= 1 or len(jobs) <= 1 or "pdf" not in options.formats:
         for job in jobs:
-            yield render_job(job, root, formats)
+            yield render_job(job, root, options)
         return
     workers = min(workers, len(jobs))
     if "fork" in multiprocessing.get_all_start_methods():
         # Forked workers inherit the jobs: each is sent only its number.
         global _FORKED
-        _FORKED = (jobs, root, formats)
+        _FORKED = (jobs, root, options)
         try:
             with concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
                 yield from pool.map(_render_forked, range(len(jobs)))
@@ -197,58 +225,84 @@ def _render_all(jobs: list[Job], root: Path, formats: tuple[str, ...], workers: 
             _FORKED = None
     else:  # pragma: no cover - platforms without fork
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(render_job, jobs, [root] * len(jobs), [formats] * len(jobs))
+            yield from pool.map(render_job, jobs, [root] * len(jobs), [options] * len(jobs))
 
 
-_FORKED: tuple[list[Job], Path, tuple[str, ...]] | None = None
+_FORKED: tuple[list[Job], Path, Options] | None = None
 
 
-def _render_forked(number: int):
-    jobs, root, formats = _FORKED
-    return render_job(jobs[number], root, formats)
+def _render_forked(number: int) -> Rendered:
+    jobs, root, options = _FORKED
+    return render_job(jobs[number], root, options)
 
 
-def render_job(job: Job, root: Path, formats: tuple[str, ...]) -> tuple[dict[str, bytes], list[Problem], list[Problem]]:
-    """Every output file of one document, by name; or the problems that stopped it."""
-    warnings: list[Problem] = []
-    try:
-        return render_files(job.cited, root, formats, warnings, stem=job.stem), [], warnings
-    except BriefgenError as exc:
-        return {}, exc.problems, warnings
-
-
-def render_files(cited: CitedBrief, root: Path, formats: tuple[str, ...],
-                 warnings: list[Problem] | None = None, stem: str | None = None) -> dict[str, bytes]:
-    """Every output file of one brief, by file name, fully rendered.
-
-    What the PDF renderer refused or ignored is added to `warnings`."""
+def render_job(job: Job, root: Path, options: Options) -> Rendered:
+    """Every output file of one document, fully rendered: HTML, PDF (fitted to
+    the brief's max_pages) and the manifest."""
     from briefgen.render import render_html
 
-    brief = cited.brief
-    stem = stem or brief.id
-    html = render_html(cited, root)
-    files = {}
-    if "html" in formats:
-        files[f"{stem}.html"] = html.encode("utf-8")
-    if "pdf" in formats:
-        from briefgen.pdf import html_to_pdf
+    rendered = Rendered()
+    brief = job.brief
 
-        pdf = html_to_pdf(html, root, (root, BUILTIN_TEMPLATES))
-        if warnings is not None:
+    def render(cited: CitedBrief, scale: float) -> str:
+        return render_html(cited, root, options.config, scale)
+
+    try:
+        if "pdf" not in options.formats:
+            cited, html, pdf, fitted = job.cited, render(job.cited, 1.0), None, None
+        else:
+            from briefgen.fit import fit
+
+            fitted = fit(job.cited, render, root, (root, BUILTIN_TEMPLATES), options.fit)
+            cited, html = fitted.cited, fitted.html
+            pdf = fitted.layout.pdf(options.pdf_variant)
             path, line = brief.at()
-            warnings += [Problem(path, line, f"warning: brief '{brief.id}': blocked resource {url} "
-                                 "(only files inside the workspace are read)") for url in pdf.blocked]
-            warnings += [Problem(path, line, f"warning: brief '{brief.id}': PDF: {m}") for m in pdf.messages]
-        if brief.max_pages is not None and pdf.pages > brief.max_pages:
-            path, line = brief.at("max_pages")
-            raise BriefgenError(Problem(path, line, (
-                f"brief '{brief.id}' is {pdf.pages} pages long but max_pages is {brief.max_pages}: "
-                "shorten it or raise the limit")))
-        files[f"{stem}.pdf"] = pdf.data
-    return files
+            rendered.warnings += [Problem(path, line, f"warning: brief '{brief.id}': blocked resource {url} "
+                                          "(only files inside the workspace are read)") for url in pdf.blocked]
+            rendered.warnings += [Problem(path, line, f"warning: brief '{brief.id}': PDF: {m}") for m in pdf.messages]
+            if fitted.fitted:
+                dropped = ", ".join(fitted.dropped) or "none"
+                rendered.note = (f"fitted {job.stem} to {brief.max_pages} page{'s' if brief.max_pages > 1 else ''}: "
+                                 f"scale {fitted.scale:.0%}, facts left out: {dropped} "
+                                 f"({fitted.layouts} extra layout{'s' if fitted.layouts != 1 else ''})")
+    except BriefgenError as exc:
+        rendered.problems = exc.problems
+        return rendered
+    if "html" in options.formats:
+        rendered.files[f"{job.stem}.html"] = html.encode("utf-8")
+    if pdf is not None:
+        rendered.files[f"{job.stem}.pdf"] = pdf.data
+    rendered.files[f"{job.stem}{MANIFEST_SUFFIX}"] = _manifest(job, cited, rendered.files, fitted)
+    return rendered
 
 
-def _write_index(cache: Cache, out_dir: Path, root: Path) -> Path | None:
+def _manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> bytes:
+    """What went into a document and what came out, for people and tools to check."""
+    import hashlib
+    import json
+
+    brief = job.brief
+    data = {
+        "briefgen": __version__,
+        "id": brief.id,
+        "kind": job.kind,
+        "title": brief.title,
+        "date": brief.date.isoformat(),
+        "template": brief.template,
+        "facts": cited.fact_ids,
+        "dropped": list(fitted.dropped) if fitted else [],
+        "references": [{"number": e.number, "id": e.ref.id} for e in cited.references],
+        "fit": None if fitted is None else {
+            "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,
+            "extra_layouts": fitted.layouts,
+        },
+        "files": {name.rsplit(".", 1)[-1]: {"name": name.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in files.items()},
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _write_index(cache: Cache, out_dir: Path, root: Path, config: Config) -> Path | None:
     """Bring index.html up to date with the documents whose files are in the
     output folder; return its path if it had to be written."""
     import json
@@ -259,13 +313,13 @@ def _write_index(cache: Cache, out_dir: Path, root: Path) -> Path | None:
         present = {fmt: name for fmt, name in files.items() if name in cache.files and (out_dir / name).is_file()}
         if present:
             entries.append({**entry, "html": present.get("html"), "pdf": present.get("pdf")})
-    title = f"Briefs in {root.resolve().name}"
+    title = f"{config.organization.name}: briefs" if config.organization else "Briefs"
     path = output_path(out_dir, INDEX_NAME)
-    d = digest(__version__, title, json.dumps(entries, sort_keys=True))
+    d = digest(__version__, title, config.model_dump_json(), json.dumps(entries, sort_keys=True))
     if cache.fresh(INDEX_NAME, path, d):
         return None
     from briefgen.render import render_index
 
-    write_atomic(path, render_index(entries, root, title).encode("utf-8"))
+    write_atomic(path, render_index(entries, root, title, config).encode("utf-8"))
     cache.record(INDEX_NAME, path, d)
     return path

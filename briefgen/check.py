@@ -9,11 +9,13 @@ from loading and from here, are reported together.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from briefgen import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Sources, did_you_mean
-from briefgen.model import Brief, Fact, Record, Reference
+from briefgen.model import Brief, Config, Fact, Record, Reference
+from briefgen.workspace import workspace_file
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Workspace:
     references: dict[str, Reference]
     facts: dict[str, Fact]
     briefs: dict[str, Brief]
+    config: Config = Config()
 
     @property
     def labels(self) -> set[str]:
@@ -30,7 +33,7 @@ class Workspace:
         return {label for fact in self.facts.values() for label in fact.labels}
 
 
-def check(sources: Sources, templates: set[str]) -> Workspace:
+def check(sources: Sources, templates: set[str], root: Path | None = None) -> Workspace:
     """Return the checked workspace, or raise BriefgenError listing every problem."""
     problems = list(sources.problems)
     # Ids whose absence below is not a new mistake: entries that failed
@@ -53,7 +56,9 @@ def check(sources: Sources, templates: set[str]) -> Workspace:
         references={r.id: r for r in sources.references if seen[r.id] is r},
         facts={f.id: f for f in sources.facts if seen[f.id] is f},
         briefs={b.id: b for b in sources.briefs if seen[b.id] is b},
+        config=sources.config,
     )
+    problems += _check_config(sources.config, root)
     if not sources.complete:
         # A file could not be read at all: any name may have been defined in
         # it, so unknown names would only be noise until it is fixed.
@@ -76,6 +81,14 @@ class _AnyName:
 
 
 _ANY = _AnyName()
+
+
+def _check_config(config: Config, root: Path | None) -> list[Problem]:
+    logo = config.organization.logo if config.organization else None
+    if logo and root is not None and workspace_file(root, logo) is None:
+        return [_problem(config, ("organization", "logo"),
+                         f"organization.logo: no file '{logo}' in the workspace")]
+    return []
 
 
 def _problem(record: Record, loc: tuple, message: str) -> Problem:

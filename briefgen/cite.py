@@ -132,3 +132,15 @@ def format_date(value: str | dt.date) -> str:
     if len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{month} {parts[2]}, {parts[0]}"
+
+
+def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
+    """The same brief with some facts left out, its sources numbered afresh:
+    no reference that only a dropped fact cited remains, and a section left
+    with no facts goes too."""
+    sections = [
+        SelectedSection(s.heading, tuple(cf.fact for cf in s.facts if cf.fact.id not in dropped))
+        for s in cited.sections
+    ]
+    references = {e.ref.id: e.ref for e in cited.references}
+    return cite(cited.brief, [s for s in sections if s.facts], references)

@@ -109,8 +109,18 @@ def _jobs_default() -> int:
     return os.cpu_count() or 1
 
 
+# WeasyPrint's PDF variants (listed here so that --help need not import it).
+PDF_VARIANTS = ["pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
+                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g"]
+
+
 def _build_options(f):
     """Options shared by `build` and `sheet`."""
+    f = click.option("--pdf-variant", default="pdf/ua-1", show_default=True, type=click.Choice(PDF_VARIANTS),
+                     help="The PDF flavour WeasyPrint writes: pdf/ua-1 is tagged for screen readers, "
+                          "pdf/a-3b is for archiving.")(f)
+    f = click.option("--no-fit", is_flag=True,
+                     help="Do not shrink or shorten briefs to their max_pages; only report the overflow.")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="Print only problems: no file list, progress or summary.")(f)
     f = click.option("--force", is_flag=True, help="Render everything, even documents whose inputs did not change.")(f)
     f = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default, show_default="number of CPUs",
@@ -130,7 +140,7 @@ def _build_options(f):
 @_build_options
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, fmt: str,
-          out: Path | None, jobs: int, force: bool, quiet: bool) -> None:
+          out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
@@ -148,7 +158,8 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
     from briefgen.build import build as run_build
 
     ids = list(brief_ids) if brief_ids or tag else None
-    _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag)
+    _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
+         pdf_variant=pdf_variant)
 
 
 @cli.command()
@@ -158,7 +169,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @_build_options
 @click.pass_obj
 def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, out: Path | None,
-          jobs: int, force: bool, quiet: bool) -> None:
+          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str) -> None:
     """Render one fact sheet of every fact matching a tag expression.
 
     The sheet goes to output/sheets/<EXPR as a slug>.html and .pdf, with the
@@ -170,7 +181,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     """
     from briefgen.plan import SheetRequest
 
-    _run(root, quiet, [], fmt, out, jobs=jobs, force=force,
+    _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant,
          sheets=(SheetRequest(expression, title, template),))
 
 
@@ -197,6 +208,8 @@ def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) ->
     if not quiet:
         for path in result.written:
             click.echo(f"wrote {_shown(path)}")
+        for note in result.notes:
+            click.echo(note)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     if not quiet:

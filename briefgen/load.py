@@ -28,8 +28,8 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen import __version__
 from briefgen.errors import Problem
-from briefgen.model import RECORD_TYPES, Brief, Fact, Lines, Origin, Record, Reference
-from briefgen.workspace import SOURCES_DIR
+from briefgen.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference
+from briefgen.workspace import CONFIG_FILE, SOURCES_DIR
 
 try:  # the C composer is several times faster
     from yaml import CSafeLoader as _Loader
@@ -57,6 +57,7 @@ class Sources:
     invalid_ids: set[str] = field(default_factory=set)
     invalid_tags: set[str] = field(default_factory=set)
     complete: bool = True
+    config: Config = field(default_factory=Config)
 
 
 class _Bad(Exception):
@@ -87,6 +88,7 @@ def load(root: Path) -> Sources:
 
 def _load(root: Path) -> Sources:
     sources = Sources()
+    sources.config, sources.problems[:0] = load_config(root)
     for path in source_files(root):
         rel = path.relative_to(root).as_posix()
         sources.files.append(rel)
@@ -276,10 +278,13 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
         model = RECORD_TYPES[key]
         for index, item in enumerate(items):
             origin = Origin(path=rel, lines=lines, prefix=(key, index))
-            record = _validate(model, key, item, origin, sources.problems)
+            if not isinstance(item, dict):
+                sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields (id: ..., ...)"))
+                continue
+            record = _validate(model, key[:-1], item, origin, sources.problems)
             if record is not None:
                 getattr(sources, key).append(record)
-            elif isinstance(item, dict):
+            else:
                 if isinstance(item.get("id"), str):
                     sources.invalid_ids.add(item["id"])
                 if key == "facts" and isinstance(item.get("tags"), list):
@@ -288,17 +293,34 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                     sources.invalid_tags.add(item["kind"])
 
 
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    """The workspace's briefgen.yaml (defaults when there is none) and its problems."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(), []
+    problems: list[Problem] = []
+    try:
+        data, lines = read_yaml(path.read_bytes())
+    except _Bad as bad:
+        return Config(), [Problem(CONFIG_FILE, bad.line, bad.message)]
+    except OSError as exc:
+        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror}")]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)")]
+    config = _validate(Config, "", data, Origin(path=CONFIG_FILE, lines=lines), problems)
+    return config or Config(), problems
+
+
 def _top_level_hint() -> str:
     return "a source file holds up to three lists: " + ", ".join(RECORD_TYPES)
 
 
-def _validate(model: type[Record], key: str, item: object, origin: Origin,
+def _validate(model: type[Record], what: str, item: dict, origin: Origin,
               problems: list[Problem]) -> Record | None:
+    """The record made from `item`, or None after adding its problems."""
     rel = origin.path
-    what = key[:-1]
-    if not isinstance(item, dict):
-        problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields (id: ..., ...)"))
-        return None
     try:
         record = model.model_validate(item)
     except ValidationError as exc:
@@ -306,7 +328,8 @@ def _validate(model: type[Record], key: str, item: object, origin: Origin,
         label = f"{what} '{name}'" if isinstance(name, str) else what
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problems.append(Problem(rel, origin.line_of(*loc), _message(model, label, loc, err)))
+            message = _message(model, label, loc, err)
+            problems.append(Problem(rel, origin.line_of(*loc), message if label else message.removeprefix(": ")))
         return None
     record._origin = origin
     return record
@@ -333,6 +356,8 @@ def _message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
         if value is None:
             return f"{label}: '{name}' is empty; it should be {want}"
         return f"{label}: '{name}' should be {want}, not {_describe(value)}"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return f"{label}: '{name}' should be true or false, not {_describe(value)}"
     if kind == "too_short":
         if isinstance(value, str):
             return f"{label}: '{name}' is empty"

@@ -84,6 +84,30 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]
 
+
+def _lang(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        raise ValueError(f"'{value}' is not a language tag: write one such as en, en-US or es")
+    return value
+
+
+def _color(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"'{value}' is not a colour: write it as #rgb or #rrggbb")
+    return value.lower()
+
+
+def _relative_path(value: str) -> str:
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or ".." in value.replace("\\", "/").split("/"):
+        raise ValueError(f"'{value}' must be a path inside the workspace, relative to it")
+    return value
+
+
+Lang = Annotated[str, AfterValidator(_lang)]
+Color = Annotated[str, AfterValidator(_color)]
+WorkspacePath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+                          AfterValidator(_relative_path)]
+
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
     "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
@@ -227,8 +251,35 @@ class Brief(Record):
     bottom_line: Long | None = None
     sections: list[Section] = Field(min_length=1)
     ask: Long | None = None
-    max_pages: int | None = Field(default=None, ge=1)
+    max_pages: int | None = Field(default=None, ge=1, le=100)
     contact: Short | None = None
+    lang: Lang | None = None
+    url: Url | None = None
+
+
+class Organization(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: Short
+    logo: WorkspacePath | None = None
+    website: Url | None = None
+    contact: Short | None = None
+
+
+class Colors(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    primary: Color = "#1d3a5f"
+    accent: Color = "#9a4a14"
+
+
+class Config(Record):
+    """The optional briefgen.yaml at the workspace root."""
+
+    organization: Organization | None = None
+    colors: Colors = Field(default_factory=Colors)
+    paper: Literal["letter", "a4"] = "letter"
+    lang: Lang = "en"
+    footer: Short | None = None
+    qr: bool = False
 
 
 # The top-level lists a source file may hold, and the model of their entries.

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from briefgen.workspace import inside
+
+DEFAULT_VARIANT = "pdf/ua-1"  # tagged, with language, title and outline: readable by screen readers
+
 
 @dataclass(frozen=True)
 class Pdf:
@@ -38,7 +42,7 @@ def _fetcher_class():
 
         def __init__(self, roots: tuple[Path, ...]):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-            self.roots = tuple(r.resolve() for r in roots)
+            self.roots = roots
             self.blocked: list[str] = []
 
         def fetch(self, url, headers=None):
@@ -46,9 +50,9 @@ def _fetcher_class():
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(r) for r in self.roots) and path.is_file():
-                    return URLFetcherResponse(path.as_uri(), path.read_bytes())
+                path = Path(unquote(urlsplit(url).path))
+                if inside(path, self.roots):
+                    return URLFetcherResponse(path.resolve().as_uri(), path.read_bytes())
             self.blocked.append(url)
             raise BlockedResource(f"blocked resource: {url}")
 
@@ -85,15 +89,73 @@ def _weasyprint_log():
         logger.propagate = propagate
 
 
-def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...]) -> Pdf:
-    """Lay out `html` (relative URLs resolve against `base_dir`) and return the PDF."""
-    import weasyprint
+class Layout:
+    """One laid-out document: its pages, how full they are, and the PDF it makes."""
 
-    fetcher = _fetcher_class()(roots)
-    with _weasyprint_log() as messages:
-        document = weasyprint.HTML(
-            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=_font_config())
-        data = document.write_pdf()
-    other = tuple(m for m in messages if BlockedResource.__name__ not in m)
-    return Pdf(data, len(document.pages), tuple(fetcher.blocked), other)
+    def __init__(self, html: str, base_dir: Path, roots: tuple[Path, ...]):
+        import weasyprint
+
+        self._fetcher = _fetcher_class()(roots)
+        with _weasyprint_log() as messages:
+            self.document = weasyprint.HTML(
+                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=self._fetcher
+            ).render(font_config=_font_config())
+        self._messages = messages
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    @property
+    def page_height(self) -> float:
+        """The height of the content area of a page, in CSS px."""
+        return self.document.pages[0]._page_box.height
+
+    def used_height(self) -> float:
+        """How much content there is, in CSS px: on every page, down to its last
+        line (not to the foot of a page that a split block fills)."""
+        total = 0.0
+        for page in self.document.pages:
+            box = page._page_box
+            top, bottom = box.content_box_y(), box.content_box_y()
+            stack = list(box.children[:1])  # the root element, not the margin boxes
+            while stack:
+                child = stack.pop()
+                children = getattr(child, "children", None)
+                if children and type(child).__name__ != "LineBox":
+                    stack.extend(children)
+                else:
+                    bottom = max(bottom, child.position_y + child.margin_height())
+            total += bottom - top
+        return total
+
+    def element_heights(self) -> dict[str, float]:
+        """How much room each fact and each reference entry takes, in CSS px, keyed
+        by "fact:<id>" (elements with data-fact-id) and "ref:<id>" (id="ref-<id>")."""
+        heights: dict[str, float] = {}
+        stack = [page._page_box for page in self.document.pages]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            key = None
+            if element is not None and getattr(box, "element_tag", None) and hasattr(element, "get"):
+                if element.get("data-fact-id"):
+                    key = "fact:" + element.get("data-fact-id")
+                elif (element.get("id") or "").startswith("ref-"):
+                    key = "ref:" + element.get("id")[4:]
+            if key:
+                heights[key] = heights.get(key, 0.0) + box.margin_height()
+                continue
+            stack.extend(getattr(box, "children", ()))
+        return heights
+
+    def pdf(self, variant: str | None = DEFAULT_VARIANT) -> Pdf:
+        with _weasyprint_log() as messages:
+            data = self.document.write_pdf(pdf_variant=variant)
+        other = tuple(m for m in [*self._messages, *messages] if BlockedResource.__name__ not in m)
+        return Pdf(data, self.pages, tuple(self._fetcher.blocked), other)
+
+
+def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...], variant: str | None = DEFAULT_VARIANT) -> Pdf:
+    """Lay out `html` (relative URLs resolve against `base_dir`) and return the PDF."""
+    return Layout(html, base_dir, roots).pdf(variant)

@@ -8,6 +8,7 @@ unescaped is markdown output that nh3 has sanitised to a small allowlist.
 
 from __future__ import annotations
 
+import base64
 import functools
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.cite import CitedBrief, format_date
 from briefgen.errors import BriefgenError, Problem
-from briefgen.workspace import TEMPLATE_SUFFIX, shown, template_dirs
+from briefgen.model import Config
+from briefgen.workspace import TEMPLATE_SUFFIX, shown, template_dirs, workspace_file
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
 _BLOCK_TAGS = _INLINE_TAGS | {"p", "ul", "ol", "li"}
@@ -71,10 +73,15 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
-def render_html(cited: CitedBrief, root: Path) -> str:
-    """Render a cited brief with its template; template faults become BriefgenError."""
+def render_html(cited: CitedBrief, root: Path, config: Config | None = None, scale: float = 1.0) -> str:
+    """Render a cited brief with its template; template faults become BriefgenError.
+
+    `scale` shrinks type and spacing (the templates apply it through the CSS
+    custom property --scale) when a brief is fitted to its page limit."""
     brief = cited.brief
+    config = config or Config()
     env = environment(tuple(template_dirs(root)))
+    organization = config.organization
     try:
         template = env.get_template(brief.template + TEMPLATE_SUFFIX)
         return template.render(
@@ -82,6 +89,13 @@ def render_html(cited: CitedBrief, root: Path) -> str:
             sections=cited.sections,
             references=cited.references,
             version=__version__,
+            config=config,
+            organization=organization,
+            lang=brief.lang or config.lang,
+            contact=brief.contact or (organization.contact if organization else None),
+            logo=_logo(root, organization.logo) if organization and organization.logo else None,
+            qr=_qr(brief.url) if config.qr and brief.url else None,
+            scale=f"{scale:.4f}",
         )
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, root)
@@ -89,6 +103,34 @@ def render_html(cited: CitedBrief, root: Path) -> str:
     except jinja2.TemplateError as exc:
         path, line = brief.at("template")
         raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}")) from None
+
+
+_IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def _logo(root: Path, relative: str) -> str | None:
+    """The logo as a data: URI, so the HTML stays one self-contained file.
+
+    Read only from inside the workspace (symlinks resolved)."""
+    path = workspace_file(root, relative)
+    mime = _IMAGE_TYPES.get(Path(relative).suffix.lower())
+    if path is None or mime is None:
+        return None
+    return _data_uri(mime, path.read_bytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _qr(url: str) -> str:
+    """A QR code linking to `url`, as an SVG data: URI."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
 def _template_path(filename: str | None, root: Path) -> str:
@@ -126,7 +168,7 @@ def template_files(root: Path, name: str) -> list[Path]:
     return [found[n] for n in sorted(found)]
 
 
-def render_index(entries: list[dict], root: Path, title: str) -> str:
+def render_index(entries: list[dict], root: Path, title: str, config: Config | None = None) -> str:
     """The output folder's index page: every brief and sheet, grouped by tag."""
     env = environment(tuple(template_dirs(root)))
     groups: dict[str, list[dict]] = {}
@@ -135,7 +177,8 @@ def render_index(entries: list[dict], root: Path, title: str) -> str:
             groups.setdefault(tag, []).append(entry)
     try:
         return env.get_template("_index" + TEMPLATE_SUFFIX).render(
-            title=title, groups=sorted(groups.items()), count=len(entries), version=__version__)
+            title=title, groups=sorted(groups.items()), count=len(entries), version=__version__,
+            config=config or Config(), lang=(config or Config()).lang, scale="1")
     except jinja2.TemplateError as exc:
         raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
                                     f"template error: {exc}")) from None

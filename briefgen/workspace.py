@@ -13,6 +13,7 @@ from briefgen.errors import BriefgenError
 SOURCES_DIR = "sources"
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "output"
+CONFIG_FILE = "briefgen.yaml"
 TEMPLATE_SUFFIX = ".html"
 
 _HERE = Path(__file__).resolve().parent
@@ -37,6 +38,19 @@ def shown(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def inside(path: Path, roots) -> bool:
+    """Is `path`, with every symlink resolved, a file inside one of `roots`?"""
+    real = path.resolve()
+    return real.is_file() and any(real.is_relative_to(Path(r).resolve()) for r in roots)
+
+
+def workspace_file(root: Path, relative: str) -> Path | None:
+    """The file at `relative` in the workspace, or None if there is none (or it
+    leads outside the workspace, through '..' or a symlink)."""
+    path = root / relative
+    return path if inside(path, (root,)) else None
 
 
 def template_dirs(root: Path) -> list[Path]:

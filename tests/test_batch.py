@@ -49,13 +49,13 @@ def ws(make_workspace):
 
 
 def built(result) -> list[str]:
-    """The output files a build reported writing, relative to the output folder, index aside."""
+    """The output files a build reported writing, relative to the output folder, index and manifests aside."""
     names = []
     for line in result.stdout.splitlines():
         if line.startswith("wrote "):
             path = line[len("wrote "):]
             name = path.split("output/", 1)[1] if "output/" in path else os.path.basename(path)
-            if name != "index.html":
+            if name != "index.html" and not name.endswith(".manifest.json"):
                 names.append(name)
     return sorted(names)
 

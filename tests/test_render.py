@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefgen.build import check_workspace, render_files
+from briefgen.build import Options, check_workspace, render_job
+from briefgen.plan import Job
 from briefgen.render import markdown_block, markdown_inline, render_html
 
 from conftest import FACTS
@@ -139,5 +140,6 @@ def test_template_runtime_error_fails_only_that_brief(make_workspace, run):
 
 def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
     root = make_workspace()
-    files = render_files(check_workspace(root)[1]["brief-one"], root, ("html",))
-    assert list(files) == ["brief-one.html"]
+    job = Job("brief:brief-one", "brief", "brief-one", check_workspace(root)[1]["brief-one"])
+    rendered = render_job(job, root, Options(formats=("html",)))
+    assert list(rendered.files) == ["brief-one.html", "brief-one.manifest.json"]

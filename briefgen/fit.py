@@ -1,0 +1,133 @@
+"""Page limits that hold: fit a brief to its max_pages before it is written.
+
+When a brief runs over, briefgen first tightens the layout (type and spacing
+shrink through the template's --scale, down to the smallest scale the
+template declares with <meta name="briefgen:min-scale">), then leaves out
+facts, highest priority number first (priority 1 facts are never left out),
+numbering the sources afresh.  Each layout costs about a quarter of a second,
+so the overflow measured in one layout sets the next step rather than
+stepping blindly: most fitted briefs need one or two extra layouts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.cite import CitedBrief, without
+from briefgen.errors import BriefgenError, Problem
+from briefgen.pdf import Layout
+
+_MIN_SCALE = re.compile(r'<meta name="briefgen:min-scale" content="([0-9.]+)"')
+MARGIN = 0.985  # aim a little under the limit: layout is not perfectly smooth in scale
+MAX_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class Fitted:
+    cited: CitedBrief  # what was rendered, after any facts were left out
+    html: str
+    layout: Layout
+    scale: float = 1.0
+    dropped: tuple[str, ...] = ()
+    layouts: int = 0  # layouts beyond the first
+
+    @property
+    def fitted(self) -> bool:
+        return self.scale < 1.0 or bool(self.dropped)
+
+
+def min_scale(html: str) -> float:
+    """The smallest scale the template allows (1.0, no shrinking, when it says nothing)."""
+    m = _MIN_SCALE.search(html)
+    try:
+        return min(1.0, max(0.5, float(m[1]))) if m else 1.0
+    except ValueError:
+        return 1.0
+
+
+def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Path,
+        roots: tuple[Path, ...], enabled: bool = True) -> Fitted:
+    """Lay out `cited`, fitting it to its max_pages; raise if it cannot fit."""
+    brief = cited.brief
+    html = render(cited, 1.0)
+    layout = Layout(html, root, roots)
+    limit = brief.max_pages
+    if limit is None or layout.pages <= limit:
+        return Fitted(cited, html, layout)
+    target = limit * layout.page_height
+    if not enabled:
+        raise _overflow(brief, layout, target, "fitting is off (--no-fit)")
+    floor = min_scale(html)
+    layouts, scale = 0, 1.0
+    used = layout.used_height()
+
+    # 1. Tighten, aiming with the overflow measured: text height goes roughly
+    #    with the square of the scale; the second try learns the real exponent.
+    if floor < 1.0:
+        guesses = [max(floor, math.sqrt(target / used) * MARGIN)]
+        while guesses:
+            scale = guesses.pop()
+            html, layout = _lay_out(render, cited, scale, root, roots)
+            layouts += 1
+            if layout.pages <= limit:
+                return Fitted(cited, html, layout, scale, (), layouts)
+            if scale <= floor or layouts > 2:
+                continue
+            now = layout.used_height()
+            exponent = math.log(used / now) / math.log(1 / scale) if now < used else 2.0
+            exponent = min(4.0, max(1.0, exponent))
+            guesses.append(max(floor, min(scale * (target * MARGIN / now) ** (1 / exponent), scale * 0.99)))
+        if scale > floor:  # two aimed tries missed: take the floor before leaving facts out
+            scale = floor
+            html, layout = _lay_out(render, cited, scale, root, roots)
+            layouts += 1
+            if layout.pages <= limit:
+                return Fitted(cited, html, layout, scale, (), layouts)
+
+    # 2. Leave out facts, highest priority number first, last in the brief
+    #    first, until what they take (with the sources only they cite) covers
+    #    the overflow measured.
+    order = [cf.fact for s in cited.sections for cf in s.facts]
+    candidates = sorted((f for f in reversed(order) if f.priority > 1), key=lambda f: -f.priority)
+    dropped: list[str] = []
+    current = cited
+    for _ in range(MAX_ROUNDS):
+        over = layout.used_height() - target
+        heights = layout.element_heights()
+        freed = 0.0
+        while candidates and freed < over:
+            fact = candidates.pop(0)
+            dropped.append(fact.id)
+            freed += heights.get(f"fact:{fact.id}", 0.0)
+            still_cited = {c.ref for f in order if f.id not in dropped for c in f.cite}
+            freed += sum(heights.get(f"ref:{c.ref}", 0.0) for c in {c.ref: c for c in fact.cite}.values()
+                         if c.ref not in still_cited)
+        if freed == 0.0:
+            break
+        current = without(cited, set(dropped))
+        html, layout = _lay_out(render, current, scale, root, roots)
+        layouts += 1
+        if layout.pages <= limit:
+            return Fitted(current, html, layout, scale, tuple(dropped), layouts)
+    keep = [f.id for f in order if f.priority == 1]
+    raise _overflow(brief, layout, target, f"even at {scale:.0%} scale with {len(dropped)} facts left out; "
+                    + (f"the priority-1 facts cannot be left out: {', '.join(keep)}" if keep
+                       else "the rest of the brief is too long on its own"))
+
+
+def _lay_out(render, cited: CitedBrief, scale: float, root: Path, roots) -> tuple[str, Layout]:
+    html = render(cited, scale)
+    return html, Layout(html, root, roots)
+
+
+def _overflow(brief, layout: Layout, target: float, why: str) -> BriefgenError:
+    over = (layout.used_height() - target) / layout.page_height
+    path, line = brief.at("max_pages")
+    pages = "page" if brief.max_pages == 1 else "pages"
+    return BriefgenError(Problem(path, line, (
+        f"brief '{brief.id}' does not fit on {brief.max_pages} {pages}: {layout.pages} pages, "
+        f"{over:.0%} of a page over, {why}")))

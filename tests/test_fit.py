@@ -1,0 +1,113 @@
+"""Page limits that hold: fitting a brief to max_pages by scale, then by leaving
+facts out, lowest priority first."""
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+LONG = "This claim is long enough to take several lines on the page. " * 4
+
+
+def workspace(make_workspace, priorities, max_pages=1, claim=LONG):
+    """One brief selecting every fact; fact i has priorities[i] and cites its own reference ri."""
+    refs = "references:\n" + "".join(
+        f"  - {{id: r{i}, title: 'Report {i}', publisher: Institute, issued: '2024'}}\n"
+        for i in range(len(priorities)))
+    facts = "facts:\n" + "".join(
+        f"  - id: f{i:02d}\n    claim: \"Fact {i}. {claim}\"\n    tags: [t]\n    priority: {p}\n"
+        f"    cite: [{{ref: r{i}}}]\n" for i, p in enumerate(priorities))
+    briefs = f"""\
+briefs:
+  - id: full
+    title: A full brief
+    template: one-pager
+    date: 2026-01-01
+    max_pages: {max_pages}
+    sections:
+      - {{heading: Facts, select: t}}
+"""
+    return make_workspace(references=refs, facts=facts, briefs=briefs)
+
+
+def manifest(root):
+    return json.loads((root / "output/full.manifest.json").read_text())
+
+
+def test_overfull_one_pager_leaves_out_the_lowest_priority_facts(make_workspace, run):
+    priorities = [(i % 5) + 1 for i in range(20)]
+    root = workspace(make_workspace, priorities)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    assert len(PdfReader(root / "output/full.pdf").pages) == 1
+    m = manifest(root)
+    assert m["dropped"], "20 long facts cannot fit one page"
+    assert m["fit"]["pages"] == 1 and m["fit"]["scale"] < 1
+    kept = {int(f[1:]) for f in m["facts"]}
+    dropped = {int(f[1:]) for f in m["dropped"]}
+    assert kept | dropped == set(range(20)) and not kept & dropped
+    # nothing kept has a higher priority number than anything left out; priority 1 always stays
+    assert max(priorities[i] for i in kept) <= min(priorities[i] for i in dropped)
+    assert all(priorities[i] > 1 for i in dropped)
+    # the sources of the facts left out are gone, and the rest are numbered 1..n afresh
+    assert [r["id"] for r in m["references"]] == [f"r{i}" for i in sorted(kept, key=lambda i: (priorities[i], i))]
+    assert [r["number"] for r in m["references"]] == list(range(1, len(kept) + 1))
+    html = (root / "output/full.html").read_text()
+    for i in dropped:
+        assert f'data-fact-id="f{i:02d}"' not in html and f'id="ref-r{i}"' not in html
+    text = " ".join(PdfReader(root / "output/full.pdf").pages[0].extract_text().split())
+    assert f"[{len(kept)}]" in text and f"[{len(kept) + 1}]" not in text
+    # the report says what was done
+    note = next(line for line in result.stdout.splitlines() if line.startswith("fitted "))
+    assert note.startswith("fitted full to 1 page: scale 90%, facts left out: " + ", ".join(m["dropped"]))
+
+
+def test_a_brief_slightly_over_is_fitted_by_scale_alone(make_workspace, run):
+    root = workspace(make_workspace, [1] * 12)
+    result = run(root, "build", "--no-fit")
+    assert result.exit_code == 1, "the fixture should overflow at full scale"
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    m = manifest(root)
+    assert m["dropped"] == [] and 0.9 <= m["fit"]["scale"] < 1 and m["fit"]["pages"] == 1
+    assert m["fit"]["extra_layouts"] <= 3
+    assert re.search(r"^fitted full to 1 page: scale \d+%, facts left out: none \(\d extra layouts?\)$",
+                     result.stdout, re.M)
+
+
+def test_a_brief_that_cannot_fit_fails_with_what_is_over_and_what_must_stay(make_workspace, run):
+    root = workspace(make_workspace, [1] * 16 + [3] * 3)
+    result = run(root, "build")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"sources/briefs\.yaml:6: brief 'full' does not fit on 1 page: 2 pages, \d+% of a page over, "
+        r"even at 90% scale with 3 facts left out; the priority-1 facts cannot be left out: "
+        + ", ".join(f"f{i:02d}" for i in range(16)), line)
+    assert not (root / "output/full.pdf").exists()
+
+
+def test_no_fit_only_reports_the_overflow(make_workspace, run):
+    root = workspace(make_workspace, [3] * 20)
+    result = run(root, "build", "--no-fit")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"sources/briefs\.yaml:6: brief 'full' does not fit on 1 page: \d pages, "
+                        r"\d+% of a page over, fitting is off \(--no-fit\)\n", result.stderr)
+    assert not (root / "output/full.pdf").exists()
+
+
+def test_a_brief_within_its_limit_is_left_alone(make_workspace, run):
+    root = workspace(make_workspace, [3, 3], claim="Short.")
+    result = run(root, "build")
+    assert "fitted" not in result.stdout
+    assert manifest(root)["fit"] == {"scale": 1.0, "pages": 1, "max_pages": 1, "extra_layouts": 0}
+
+
+def test_html_written_with_a_fitted_pdf_matches_it(make_workspace, run):
+    root = workspace(make_workspace, [(i % 5) + 1 for i in range(20)])
+    run(root, "build")
+    html = (root / "output/full.html").read_text()
+    m = manifest(root)
+    assert re.findall(r'data-fact-id="(f\d+)"', html) == m["facts"]
+    assert f"--scale: {m['fit']['scale']:.4f}" in html
