@@ -1,0 +1,171 @@
+"""Print-perfect PDFs: tagged and accessible, reproducible to the byte, branded
+from briefgen.yaml, on the paper asked for."""
+
+import shutil
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from conftest import SAMPLE
+
+SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+            '<rect width="40" height="40" fill="#0b5d4b"/></svg>')
+CONFIG = """\
+organization:
+  name: Example Coalition
+  logo: assets/logo.svg
+  website: https://example.org
+  contact: "Policy team, policy@example.org"
+colors: {primary: "#0b5d4b", accent: "#8a3b12"}
+paper: a4
+lang: en-GB
+footer: "For discussion only."
+qr: true
+"""
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample workspace, copied and built once."""
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    root = tmp_path_factory.mktemp("sample") / "ws"
+    shutil.copytree(SAMPLE, root / "sources")
+    result = CliRunner().invoke(cli, ["--root", str(root), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return root
+
+
+def test_pdf_is_tagged_and_accessible(sample):
+    with pikepdf.open(sample / "output/section-230-one-pager.pdf") as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title) == "Section 230 and the Online Sexual Exploitation of Children"
+        assert str(pdf.docinfo.Subject) == "What a 2025 MSNBC segment reported, and what the law says today"
+        assert str(pdf.docinfo.Keywords) == "section-230, child-safety"
+        titles = []
+        with pdf.open_outline() as outline:
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop(0)
+                titles.append(item.title)
+                stack[:0] = list(item.children)
+        assert titles[0] == "Section 230 and the Online Sexual Exploitation of Children"
+        assert {"The problem", "The law today", "What reformers propose", "Sources"} <= set(titles)
+        assert b"pdfuaid:part=\"1\"" in root.Metadata.read_bytes()
+
+
+def test_html_has_language_landmarks_and_heading_order(sample):
+    import re
+
+    html = (sample / "output/section-230-one-pager.html").read_text()
+    assert '<html lang="en">' in html
+    for landmark in ("<header", "<main>", "<footer"):
+        assert landmark in html
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+
+
+def test_builds_are_byte_identical_also_from_a_copy_elsewhere(sample, tmp_path, run):
+    copy = tmp_path / "elsewhere" / "another-name"
+    shutil.copytree(sample / "sources", copy / "sources")
+    assert run(copy, "build").exit_code == 0
+    names = sorted(p.name for p in (sample / "output").iterdir() if not p.name.startswith("."))
+    assert names == sorted(p.name for p in (copy / "output").iterdir() if not p.name.startswith("."))
+    for name in names:
+        assert (sample / "output" / name).read_bytes() == (copy / "output" / name).read_bytes(), name
+    for name in names:
+        data = (copy / "output" / name).read_bytes()
+        assert str(copy).encode() not in data and str(sample).encode() not in data
+
+
+def test_source_date_epoch_dates_sheets(make_workspace, run, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    root = make_workspace()
+    run(root, "build", "--per-tag", "--format", "html")
+    assert '<time datetime="2026-01-01">January 1, 2026</time>' in (root / "output/tags/topic-x.html").read_text()
+
+
+@pytest.mark.parametrize("paper, size", [("letter", (612, 792)), ("a4", (595, 842))])
+def test_paper_size(make_workspace, run, paper, size):
+    root = make_workspace(extra={"briefgen.yaml": f"paper: {paper}\n"})
+    assert run(root, "build", "--format", "pdf").exit_code == 0
+    box = PdfReader(root / "output/brief-one.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_branding_logo_qr_footer_and_organisation(make_workspace, run):
+    root = make_workspace(extra={"briefgen.yaml": CONFIG, "assets/logo.svg": SVG_LOGO})
+    text = (root / "sources/briefs.yaml").read_text().replace(
+        "    template: one-pager\n", "    template: one-pager\n    url: https://example.org/b/one\n")
+    (root / "sources/briefs.yaml").write_text(text)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    html = (root / "output/brief-one.html").read_text()
+    assert '<html lang="en-GB">' in html
+    assert '<img class="logo" src="data:image/svg+xml;base64,' in html  # embedded: the HTML stays one file
+    assert '<img class="qr" src="data:image/svg+xml' in html
+    assert "--primary: #0b5d4b" in html
+    with pikepdf.open(root / "output/brief-one.pdf") as pdf:
+        assert str(pdf.docinfo.Author) == "Example Coalition"
+        assert str(pdf.Root.Lang) == "en-GB"
+        alts = {str(node.get("/Alt")) for node in _struct_nodes(pdf) if "/Alt" in node}
+        assert "Example Coalition" in alts  # the logo, with its alt text
+        assert "QR code linking to the online copy of this brief: https://example.org/b/one" in alts
+        uris = {str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A}
+        assert "https://example.org/b/one" in uris
+    text = " ".join(PdfReader(root / "output/brief-one.pdf").pages[0].extract_text().split())
+    assert "For discussion only." in text and "Policy team, policy@example.org" in text
+
+
+def _struct_nodes(pdf):
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        yield node
+        kids = node.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+
+
+def test_pdf_variant_passes_through(make_workspace, run):
+    root = make_workspace()
+    assert run(root, "build", "--format", "pdf", "--pdf-variant", "pdf/a-3b").exit_code == 0
+    with pikepdf.open(root / "output/brief-one.pdf") as pdf:
+        meta = pdf.Root.Metadata.read_bytes()
+        assert b'pdfaid:part="3"' in meta and b'pdfaid:conformance="B"' in meta
+
+
+@pytest.mark.parametrize("config, line", [
+    ("paper: a5\n", "briefgen.yaml:1: 'a5' is not a valid paper (one of: letter, a4)"),
+    ("colors:\n  primary: red\n", "briefgen.yaml:2: colors.primary: 'red' is not a colour: write it as #rgb or #rrggbb"),
+    ("organization:\n  name: X\n  logo: ../outside.png\n",
+     "briefgen.yaml:3: organization.logo: '../outside.png' must be a path inside the workspace, relative to it"),
+    ("organization:\n  name: X\n  logo: assets/missing.png\n",
+     "briefgen.yaml:3: organization.logo: no file 'assets/missing.png' in the workspace"),
+    ("qr: maybe\n", "briefgen.yaml:1: 'qr' should be true or false, not 'maybe'"),
+    ("lang: english language\n", "briefgen.yaml:1: lang: 'english language' is not a language tag: write one such as en, en-US or es"),
+    ("papr: a4\n", "briefgen.yaml:1: unknown field 'papr' (did you mean 'paper'?)"),
+    ("- a\n- b\n", "briefgen.yaml:1: briefgen.yaml must be a mapping of settings (paper: a4, ...)"),
+    ("paper: [a4\n", None),
+])
+def test_bad_configuration_is_reported_with_file_and_line(make_workspace, run, config, line):
+    root = make_workspace(extra={"briefgen.yaml": config})
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.stderr
+        if line is None:
+            assert result.stderr.startswith("briefgen.yaml:1: invalid YAML:")
+        else:
+            assert result.stderr == line + "\n"
+    assert not (root / "output").exists()
