@@ -125,7 +125,8 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     cache = Cache.open(out_dir)
     result = BuildResult()
     if cache.problem:
-        result.warnings.append(Problem(shown(cache.path, root), 0, f"warning: build cache {cache.problem}; rebuilding everything"))
+        result.warnings.append(Problem(shown(cache.path, root), 0, f"build cache {cache.problem}; rebuilding everything",
+                                       "cache-reset", "warning"))
     options = Options(formats, workspace.config, pdf_variant, fit)
     digests = _Digests(root, options)
     stale = []
@@ -257,9 +258,11 @@ def render_job(job: Job, root: Path, options: Options) -> Rendered:
             cited, html = fitted.cited, fitted.html
             pdf = fitted.layout.pdf(options.pdf_variant)
             path, line = brief.at()
-            rendered.warnings += [Problem(path, line, f"warning: brief '{brief.id}': blocked resource {url} "
-                                          "(only files inside the workspace are read)") for url in pdf.blocked]
-            rendered.warnings += [Problem(path, line, f"warning: brief '{brief.id}': PDF: {m}") for m in pdf.messages]
+            rendered.warnings += [Problem(path, line, f"brief '{brief.id}': blocked resource {url} "
+                                          "(only files inside the workspace are read)", "blocked-resource", "warning",
+                                          brief.id) for url in pdf.blocked]
+            rendered.warnings += [Problem(path, line, f"brief '{brief.id}': PDF: {m}", "pdf-warning", "warning", brief.id)
+                                  for m in pdf.messages]
             if fitted.fitted:
                 dropped = ", ".join(fitted.dropped) or "none"
                 rendered.note = (f"fitted {job.stem} to {brief.max_pages} page{'s' if brief.max_pages > 1 else ''}: "

@@ -49,7 +49,8 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
             first = records[0]
             for record in records[1:]:
                 path, line = record.at("id")
-                problems.append(Problem(path, line, f"duplicate id '{record_id}' (already used in {first.origin.path}:{first.at('id')[1]})"))
+                problems.append(Problem(path, line, f"duplicate id '{record_id}' (already used in "
+                                        f"{first.origin.path}:{first.at('id')[1]})", "duplicate-id", subject=record_id))
             excused.add(record_id)
         seen[record_id] = records[0]
     workspace = Workspace(
@@ -87,19 +88,22 @@ def _check_config(config: Config, root: Path | None) -> list[Problem]:
     logo = config.organization.logo if config.organization else None
     if logo and root is not None and workspace_file(root, logo) is None:
         return [_problem(config, ("organization", "logo"),
-                         f"organization.logo: no file '{logo}' in the workspace")]
+                         f"organization.logo: no file '{logo}' in the workspace", "missing-file")]
     return []
 
 
-def _problem(record: Record, loc: tuple, message: str) -> Problem:
+def _problem(record: Record, loc: tuple, message: str, code: str, severity: str = "error") -> Problem:
     """A problem at the line of `loc` inside `record` (looked up only when there is one)."""
-    return Problem(*record.at(*loc), message)
+    origin = record.origin
+    return Problem(origin.path, origin.line_of(*loc), message, code, severity,
+                   getattr(record, "id", ""), origin.column_of(*loc))
 
 
 def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
     return [
         _problem(fact, ("cite", i, "ref"),
-                 f"fact '{fact.id}' cites unknown reference '{c.ref}'{did_you_mean(c.ref, ws.references)}")
+                 f"fact '{fact.id}' cites unknown reference '{c.ref}'{did_you_mean(c.ref, ws.references)}",
+                 "unknown-reference")
         for i, c in enumerate(fact.cite)
         if c.ref not in ws.references and c.ref not in invalid
     ]
@@ -110,25 +114,25 @@ def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str], inval
     if brief.template not in templates:
         known = ", ".join(sorted(templates))
         out.append(_problem(brief, ("template",), f"brief '{brief.id}' uses unknown template '{brief.template}'"
-                            f"{did_you_mean(brief.template, templates)} (available: {known})"))
+                            f"{did_you_mean(brief.template, templates)} (available: {known})", "unknown-template"))
     for s, section in enumerate(brief.sections):
         for i, fact_id in enumerate(section.facts or ()):
             fact = ws.facts.get(fact_id)
             if fact is None and fact_id not in invalid:
                 out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' names unknown fact "
-                                    f"'{fact_id}'{did_you_mean(fact_id, ws.facts)}"))
+                                    f"'{fact_id}'{did_you_mean(fact_id, ws.facts)}", "unknown-fact"))
             elif fact is not None and not fact.renderable:
                 out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' names fact "
-                                    f"'{fact_id}', which is {fact.status} and cannot be rendered"))
+                                    f"'{fact_id}', which is {fact.status} and cannot be rendered", "unrenderable-fact"))
         if section.select is not None:
             where = ("sections", s, "select")
             try:
                 expr = tagexpr.parse(section.select)
             except tagexpr.TagExprError as exc:
                 out.append(_problem(brief, where, f"brief '{brief.id}': bad tag expression '{section.select}' "
-                                    f"at column {exc.column}: {exc}"))
+                                    f"at column {exc.column}: {exc}", "bad-expression"))
                 continue
             for name in sorted(n for n in tagexpr.names(expr) if n not in labels):
                 out.append(_problem(brief, where, f"brief '{brief.id}': tag expression names '{name}', "
-                                    f"which no fact has{did_you_mean(name, labels)}"))
+                                    f"which no fact has{did_you_mean(name, labels)}", "unknown-tag"))
     return out

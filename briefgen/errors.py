@@ -17,11 +17,17 @@ class Problem:
     path: str
     line: int
     message: str
+    code: str = "error"  # a stable short name, documented in the README
+    severity: str = "error"  # or "warning"
+    subject: str = ""  # the id of the fact, reference or brief concerned, if any
+    column: int = 0  # 0 when unknown
 
     def __str__(self) -> str:
         # One problem, one line: a newline or other control character taken
         # from the user's text is shown escaped.
         message = self.message.translate(_ESCAPES)
+        if self.severity != "error":
+            message = f"{self.severity}: {message}"
         if not self.path:
             return message
         if not self.line:

@@ -130,4 +130,4 @@ def _overflow(brief, layout: Layout, target: float, why: str) -> BriefgenError:
     pages = "page" if brief.max_pages == 1 else "pages"
     return BriefgenError(Problem(path, line, (
         f"brief '{brief.id}' does not fit on {brief.max_pages} {pages}: {layout.pages} pages, "
-        f"{over:.0%} of a page over, {why}")))
+        f"{over:.0%} of a page over, {why}"), "page-limit", subject=brief.id))

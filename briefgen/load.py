@@ -61,9 +61,10 @@ class Sources:
 
 
 class _Bad(Exception):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, code: str):
         self.line = line
         self.message = message
+        self.code = code
 
 
 def source_files(root: Path) -> list[Path]:
@@ -95,15 +96,18 @@ def _load(root: Path) -> Sources:
         try:
             data, lines = _read_cached(path.read_bytes())
         except _Bad as bad:
-            sources.problems.append(Problem(rel, bad.line, bad.message))
+            sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
             sources.complete = False
             continue
         except OSError as exc:
-            sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
+            sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}", "unreadable-file"))
             sources.complete = False
             continue
         _collect(rel, data, lines, sources)
     return sources
+
+
+_CACHE_FORMAT = 2  # bump when what the parse cache holds changes
 
 
 def parse_cache_dir() -> Path | None:
@@ -129,17 +133,18 @@ def _read_cached(raw: bytes) -> tuple[object, Lines]:
     folder = parse_cache_dir()
     if folder is None:
         return read_yaml(raw)
-    entry = folder / (hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest() + ".json")
+    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
+    entry = folder / (hashlib.sha256(key).hexdigest() + ".json")
     try:
-        data, pairs = json.loads(entry.read_bytes())
-        if isinstance(pairs, list):
-            return data, Lines(pairs=pairs)
+        data, triples = json.loads(entry.read_bytes())
+        if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]):
+            return data, Lines(triples=triples)
     except (OSError, ValueError, TypeError):
         pass
     data, lines = read_yaml(raw)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blob = json.dumps([data, [[list(loc), line] for loc, line in lines._mapping.items()]], ensure_ascii=False)
+        blob = json.dumps([data, lines.triples()], ensure_ascii=False)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob.encode("utf-8"))
         os.replace(tmp, entry)
@@ -154,7 +159,7 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _Bad(line, "file is not UTF-8 text (save it as UTF-8)") from None
+        raise _Bad(line, "file is not UTF-8 text (save it as UTF-8)", "not-utf8") from None
     try:
         return _build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -162,12 +167,12 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        raise _Bad(line, f"invalid YAML: the control character {char!r} is not allowed") from None
+        raise _Bad(line, f"invalid YAML: the control character {char!r} is not allowed", "yaml-syntax") from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above carries a place
-        raise _Bad(1, f"invalid YAML: {' '.join(str(exc).split())}") from None
+        raise _Bad(1, f"invalid YAML: {' '.join(str(exc).split())}", "yaml-syntax") from None
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
     """The line and message for a YAML syntax error.
 
     For something left open (a quote, a bracket, a key without its colon)
@@ -178,8 +183,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         mark = exc.context_mark
     what = " ".join(s for s in (exc.context, exc.problem) if s)
     if exc.problem_mark and text[exc.problem_mark.index: exc.problem_mark.index + 1] == "\t":
-        return exc.problem_mark.line + 1, "a tab character in the indentation: YAML indents with spaces only"
-    return (mark.line + 1 if mark else 1), f"invalid YAML: {what}"
+        return exc.problem_mark.line + 1, "a tab character in the indentation: YAML indents with spaces only", "yaml-tab"
+    return (mark.line + 1 if mark else 1), f"invalid YAML: {what}", "yaml-syntax"
 
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -194,6 +199,7 @@ def _build(events) -> tuple[object, Lines]:
     where they are written, before anything is expanded, and needs no
     recursion however deep the data."""
     lines: dict[tuple, int] = {}
+    columns: dict[tuple, int] = {}
     root: object = None
     # Open collections, innermost last: [container, loc, first line of each key, pending key]
     stack: list[list] = []
@@ -203,47 +209,52 @@ def _build(events) -> tuple[object, Lines]:
         if kind in _ENDS:
             stack.pop()
             continue
-        line = event.start_mark.line + 1
+        mark = event.start_mark
+        line = mark.line + 1
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Bad(line, "only one YAML document per file is allowed (remove the '---' separator)")
+                raise _Bad(line, "only one YAML document per file is allowed (remove the '---' separator)",
+                           "yaml-documents")
             continue
         if kind is yaml.AliasEvent:
-            raise _Bad(line, f"YAML aliases (*{event.anchor}) are not supported: write the value out in full")
+            raise _Bad(line, f"YAML aliases (*{event.anchor}) are not supported: write the value out in full", "yaml-alias")
         if kind is not _SCALAR and kind is not _MAP and kind is not _SEQ:
             continue  # stream and document ends
         if event.anchor is not None:
-            raise _Bad(line, f"YAML anchors (&{event.anchor}) are not supported: write the value out in full")
+            raise _Bad(line, f"YAML anchors (&{event.anchor}) are not supported: write the value out in full", "yaml-anchor")
         if event.tag is not None and event.tag not in _ALLOWED_TAGS and event.tag != "!":
-            raise _Bad(line, f"YAML tag '{event.tag.replace(_TAG, '!!')}' is not allowed")
+            raise _Bad(line, f"YAML tag '{event.tag.replace(_TAG, '!!')}' is not allowed", "yaml-tag")
         if stack:
             frame = stack[-1]
             container = frame[0]
             if type(container) is dict:
                 if frame[3] is None:  # this event is a key
                     if kind is not _SCALAR:
-                        raise _Bad(line, "a key must be plain text")
+                        raise _Bad(line, "a key must be plain text", "yaml-key")
                     key = event.value
                     if key in frame[2]:
-                        raise _Bad(line, f"duplicate key '{key}' (first written on line {frame[2][key]})")
+                        raise _Bad(line, f"duplicate key '{key}' (first written on line {frame[2][key]})", "duplicate-key")
                     frame[2][key] = line
                     frame[3] = key
                     lines[frame[1] + (key,)] = line
+                    columns[frame[1] + (key,)] = mark.column + 1
                     continue
                 loc = frame[1] + (frame[3],)
             else:
                 loc = frame[1] + (len(container),)
                 lines[loc] = line
+                columns[loc] = mark.column + 1
         else:
             loc = ()
             lines[loc] = line
+            columns[loc] = mark.column + 1
         if kind is _SCALAR:
             plain = event.style is None or event.style == ""
             value = None if plain and event.implicit[0] and event.value in _NULLS else event.value
         else:
             if len(stack) >= MAX_DEPTH:
-                raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep")
+                raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep", "too-deep")
             value = {} if kind is _MAP else []
         if stack:
             frame = stack[-1]
@@ -256,30 +267,32 @@ def _build(events) -> tuple[object, Lines]:
             root = value
         if kind is not _SCALAR:
             stack.append([value, loc, {}, None])
-    return root, Lines(lines)
+    return root, Lines(lines, columns)
 
 
 def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
-        sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint()))
+        sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint(), "not-a-mapping"))
         return
     for key, items in data.items():
         line = lines.get((key,)) or 1
         if key not in RECORD_TYPES:
-            sources.problems.append(Problem(rel, line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; {_top_level_hint()}"))
+            sources.problems.append(Problem(rel, line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; "
+                                            f"{_top_level_hint()}", "unknown-key"))
             continue
         if items is None:
             continue
         if not isinstance(items, list):
-            sources.problems.append(Problem(rel, line, f"'{key}' must be a list (each entry starting with '- ')"))
+            sources.problems.append(Problem(rel, line, f"'{key}' must be a list (each entry starting with '- ')", "not-a-list"))
             continue
         model = RECORD_TYPES[key]
         for index, item in enumerate(items):
             origin = Origin(path=rel, lines=lines, prefix=(key, index))
             if not isinstance(item, dict):
-                sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields (id: ..., ...)"))
+                sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields "
+                                                "(id: ..., ...)", "not-a-mapping"))
                 continue
             record = _validate(model, key[:-1], item, origin, sources.problems)
             if record is not None:
@@ -302,13 +315,14 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     try:
         data, lines = read_yaml(path.read_bytes())
     except _Bad as bad:
-        return Config(), [Problem(CONFIG_FILE, bad.line, bad.message)]
+        return Config(), [Problem(CONFIG_FILE, bad.line, bad.message, bad.code)]
     except OSError as exc:
-        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror}")]
+        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror}", "unreadable-file")]
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)")]
+        return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)",
+                                  "not-a-mapping")]
     config = _validate(Config, "", data, Origin(path=CONFIG_FILE, lines=lines), problems)
     return config or Config(), problems
 
@@ -329,7 +343,9 @@ def _validate(model: type[Record], what: str, item: dict, origin: Origin,
         for err in exc.errors():
             loc = tuple(err["loc"])
             message = _message(model, label, loc, err)
-            problems.append(Problem(rel, origin.line_of(*loc), message if label else message.removeprefix(": ")))
+            problems.append(Problem(rel, origin.line_of(*loc), message if label else message.removeprefix(": "),
+                                    _code(err), subject=name if isinstance(name, str) else "",
+                                    column=origin.column_of(*loc)))
         return None
     record._origin = origin
     return record
@@ -374,6 +390,18 @@ def _message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
     if kind == "greater_than_equal":
         return f"{label}: '{name}' is {value}; it must be at least {ctx.get('ge')}"
     return f"{label}: '{name}': {err['msg']}"
+
+
+_CODES = {"missing": "missing-field", "extra_forbidden": "unknown-field", "literal_error": "bad-choice",
+          "too_short": "empty", "string_too_short": "empty", "string_too_long": "too-long",
+          "less_than_equal": "out-of-range", "greater_than_equal": "out-of-range"}
+
+
+def _code(err: dict) -> str:
+    """The stable code of a schema problem."""
+    if err["type"] == "value_error":
+        return getattr((err.get("ctx") or {}).get("error"), "code", "bad-value")
+    return _CODES.get(err["type"], "wrong-type")
 
 
 def _loc_text(loc: tuple) -> str:

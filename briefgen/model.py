@@ -35,12 +35,18 @@ CLAIM_MAX = 1500
 LONG_MAX = 5000
 
 
+class Invalid(ValueError):
+    """A value the schema refuses, with the stable code of the problem."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
-        raise ValueError(
-            f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "
-            "starting with a letter or digit"
-        )
+        raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "
+                      "starting with a letter or digit", "bad-id")
     return value
 
 
@@ -49,11 +55,11 @@ def _iso_date(value: object) -> object:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD")
+        raise Invalid(f"'{value}' is not a date: write YYYY-MM-DD", "bad-date")
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"'{value}' is not a real date") from None
+        raise Invalid(f"'{value}' is not a real date", "bad-date") from None
 
 
 def _partial_date(value: object) -> str:
@@ -61,18 +67,18 @@ def _partial_date(value: object) -> str:
     text = str(value).strip()
     m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
     if not m:
-        raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise Invalid(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD", "bad-date")
     year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
     try:
         dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date") from None
+        raise Invalid(f"'{text}' is not a real date", "bad-date") from None
     return text
 
 
 def _url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s<>\"']+", value):
-        raise ValueError(f"'{value}' is not a web address: it must start with http:// or https://")
+        raise Invalid(f"'{value}' is not a web address: it must start with http:// or https://", "bad-url")
     return value
 
 
@@ -87,19 +93,19 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), 
 
 def _lang(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
-        raise ValueError(f"'{value}' is not a language tag: write one such as en, en-US or es")
+        raise Invalid(f"'{value}' is not a language tag: write one such as en, en-US or es", "bad-language")
     return value
 
 
 def _color(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", value):
-        raise ValueError(f"'{value}' is not a colour: write it as #rgb or #rrggbb")
+        raise Invalid(f"'{value}' is not a colour: write it as #rgb or #rrggbb", "bad-color")
     return value.lower()
 
 
 def _relative_path(value: str) -> str:
     if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or ".." in value.replace("\\", "/").split("/"):
-        raise ValueError(f"'{value}' must be a path inside the workspace, relative to it")
+        raise Invalid(f"'{value}' must be a path inside the workspace, relative to it", "bad-path")
     return value
 
 
@@ -125,21 +131,35 @@ RENDERABLE = frozenset({"draft", "verified"})
 
 
 class Lines:
-    """The line of every value in one file, keyed by its location there
-    (("facts", 3, "cite", 0, "ref") for example).
+    """The line and column of every value in one file, keyed by its location
+    there (("facts", 3, "cite", 0, "ref") for example).
 
-    Built from the parser's dict, or lazily from the (location, line) pairs
-    of the parse cache: a clean check never needs to look a line up."""
+    Built from the parser's dicts, or lazily from the [location, line, column]
+    triples of the parse cache: a clean check never needs to look one up."""
 
-    def __init__(self, mapping: dict[tuple, int] | None = None, pairs: list | None = None):
-        self._mapping = mapping
-        self._pairs = pairs
+    def __init__(self, lines: dict[tuple, int] | None = None, columns: dict[tuple, int] | None = None,
+                 triples: list | None = None):
+        self._lines, self._columns, self._triples = lines, columns, triples
+
+    def _load(self) -> None:
+        if self._lines is None:
+            self._lines, self._columns = {}, {}
+            for loc, line, column in self._triples or ():
+                self._lines[tuple(loc)] = line
+                self._columns[tuple(loc)] = column
+            self._triples = None
 
     def get(self, loc: tuple) -> int | None:
-        if self._mapping is None:
-            self._mapping = {tuple(k): v for k, v in self._pairs or ()}
-            self._pairs = None
-        return self._mapping.get(loc)
+        self._load()
+        return self._lines.get(loc)
+
+    def column(self, loc: tuple) -> int:
+        self._load()
+        return (self._columns or {}).get(loc, 0)
+
+    def triples(self) -> list:
+        self._load()
+        return [[list(loc), line, self._columns.get(loc, 0)] for loc, line in self._lines.items()]
 
 
 @dataclass(frozen=True)
@@ -158,12 +178,18 @@ class Origin:
 
     def line_of(self, *loc: str | int) -> int:
         """The line of the value at `loc` (inside this record), or of its nearest enclosing value."""
+        return self._find(loc)[0]
+
+    def column_of(self, *loc: str | int) -> int:
+        return self._find(loc)[1]
+
+    def _find(self, loc: tuple) -> tuple[int, int]:
         if self.lines is None:
-            return 0
+            return 0, 0
         while True:
             found = self.lines.get(self.prefix + loc)
             if found is not None or not loc:
-                return found or 1
+                return (found, self.lines.column(self.prefix + loc)) if found else (1, 0)
             loc = loc[:-1]
 
 
@@ -236,7 +262,8 @@ class Section(BaseModel):
     def _one_source(self) -> Section:
         if (self.facts is None) == (self.select is None):
             has = "neither" if self.facts is None else "both"
-            raise ValueError(f"a section needs either 'facts' (a list of fact ids) or 'select' (a tag expression); this one has {has}")
+            raise Invalid("a section needs either 'facts' (a list of fact ids) or 'select' (a tag expression); "
+                          f"this one has {has}", "bad-section")
         return self
 
 

@@ -99,10 +99,11 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
         )
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, root)
-        raise BriefgenError(Problem(where, exc.lineno or 0, f"template error: {exc.message}")) from None
+        raise BriefgenError(Problem(where, exc.lineno or 0, f"template error: {exc.message}", "template-error")) from None
     except jinja2.TemplateError as exc:
         path, line = brief.at("template")
-        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}")) from None
+        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}",
+                                    "template-error", subject=brief.id)) from None
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -181,4 +182,4 @@ def render_index(entries: list[dict], root: Path, title: str, config: Config | N
             config=config or Config(), lang=(config or Config()).lang, scale="1")
     except jinja2.TemplateError as exc:
         raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
-                                    f"template error: {exc}")) from None
+                                    f"template error: {exc}", "template-error")) from None

@@ -74,7 +74,8 @@ def select(brief: Brief, selector: Selector) -> list[SelectedSection]:
             path, line = brief.at("sections", s, "select" if section.select else "facts")
             why = (f"no renderable fact matches '{section.select}'" if section.select and not candidates
                    else "all of its facts already appear in earlier sections")
-            problems.append(Problem(path, line, f"brief '{brief.id}': section '{section.heading}' would be empty: {why}"))
+            problems.append(Problem(path, line, f"brief '{brief.id}': section '{section.heading}' would be empty: {why}",
+                                    "empty-section", subject=brief.id))
         sections.append(SelectedSection(section.heading, chosen))
     if problems:
         raise BriefgenError(problems)

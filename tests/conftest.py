@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -68,9 +69,21 @@ briefs:
 """
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
+def _own_parse_cache(tmp_path_factory):
+    """The tests never use the user's parse cache."""
+    saved = os.environ.get("BRIEFGEN_CACHE_DIR")
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache-session"))
+    yield
+    if saved is None:
+        del os.environ["BRIEFGEN_CACHE_DIR"]
+    else:
+        os.environ["BRIEFGEN_CACHE_DIR"] = saved
+
+
+@pytest.fixture
 def parse_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own, empty parse cache, never the user's."""
+    """An empty parse cache of this test's own."""
     folder = tmp_path_factory.mktemp("parse-cache")
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
     return folder

@@ -298,7 +298,8 @@ def test_select_matching_nothing_renderable_is_reported(select_matches_nothing_r
 def test_check_workspace_reports_select_matching_nothing(select_matches_nothing_renderable):
     with pytest.raises(BriefgenError) as info:
         check_workspace(select_matches_nothing_renderable)
-    assert info.value.problems == [Problem("sources/briefs.yaml", 17, EMPTY_SELECT.split(":17: ", 1)[1])]
+    assert info.value.problems == [Problem("sources/briefs.yaml", 17, EMPTY_SELECT.split(":17: ", 1)[1],
+                                           "empty-section", subject="brief-two")]
 
 
 def test_section_whose_facts_all_appear_earlier_is_reported(make_workspace, refused):
