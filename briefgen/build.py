@@ -11,6 +11,7 @@ template error, a page limit) is reported, and the others still build.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import gc
 import multiprocessing
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from briefgen import __version__
 from briefgen.cache import Cache, digest
@@ -29,6 +31,7 @@ from briefgen.load import load
 from briefgen.model import Config
 from briefgen.pdf import DEFAULT_VARIANT
 from briefgen.plan import Job, SheetRequest, plan
+from briefgen.review import review, stale
 from briefgen.select import Selector, select
 from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names
 from briefgen.write import output_path, write_atomic
@@ -70,8 +73,15 @@ class Rendered:
     note: str | None = None  # what fitting did, for the person running the build
 
 
-def check_workspace(root: Path) -> tuple[Workspace, dict[str, CitedBrief]]:
-    """Load and check the workspace and cite every brief; raise on any problem.
+class Checked(NamedTuple):
+    workspace: Workspace
+    cited: dict[str, CitedBrief]  # every brief, cited
+    warnings: list[Problem]  # what is not wrong but should be looked at
+
+
+def check_workspace(root: Path, today: dt.date | None = None, strict: bool = False) -> Checked:
+    """Load and check the workspace and cite every brief; raise on any error
+    (and, when `strict`, on any warning).  `today` dates the staleness checks.
 
     The records made here live as long as the build, so the cyclic garbage
     collector is kept out of the way while they are made and then told to
@@ -82,6 +92,9 @@ def check_workspace(root: Path) -> tuple[Workspace, dict[str, CitedBrief]]:
         workspace = check(load(find_root(root)), template_names(root), root)
         selector = Selector(workspace)
         cited, problems = {}, []
+        found = review(workspace, root, today or dt.date.today())
+        warnings = [p for p in found if p.severity == "warning"]
+        problems += [p for p in found if p.severity == "error"]
         for brief in workspace.briefs.values():
             try:
                 cited[brief.id] = cite(brief, select(brief, selector), workspace.references)
@@ -91,9 +104,12 @@ def check_workspace(root: Path) -> tuple[Workspace, dict[str, CitedBrief]]:
         gc.freeze()
         if enabled:
             gc.enable()
+    if strict and warnings:
+        problems += [dataclasses.replace(w, severity="error") for w in warnings]
+        warnings = []
     if problems:
-        raise BriefgenError(problems)
-    return workspace, cited
+        raise BriefgenError(sorted(problems))
+    return Checked(workspace, cited, warnings)
 
 
 def build_date() -> dt.date:
@@ -110,20 +126,25 @@ def build_date() -> dt.date:
 def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ...] = FORMATS,
           out_dir: Path | None = None, *, tag: str | None = None, per_tag: bool = False,
           sheets: tuple[SheetRequest, ...] = (), jobs: int = 1, force: bool = False,
-          pdf_variant: str | None = DEFAULT_VARIANT, fit: bool = True,
+          pdf_variant: str | None = DEFAULT_VARIANT, fit: bool = True, release: bool = False,
+          today: dt.date | None = None,
           progress: Callable[[int], Callable[[Job], None]] | None = None) -> BuildResult:
     """Build the requested documents into `out_dir` (default: the workspace's output/).
 
     `brief_ids=None` with no `tag` builds every brief.  `progress(n)`, when
     given, is called with the number of documents to render and returns a
-    function called once per rendered document."""
+    function called once per rendered document.  A `release` build refuses
+    every document that would show a draft or stale fact."""
     started = time.perf_counter()
-    workspace, cited = check_workspace(root)
+    today = today or dt.date.today()
+    workspace, cited, warnings = check_workspace(root, today)
     job_list = plan(workspace, cited, brief_ids=brief_ids, tag=tag, per_tag=per_tag, sheets=sheets,
                     templates=template_names(root), today=build_date())
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     cache = Cache.open(out_dir)
-    result = BuildResult()
+    result = BuildResult(warnings=list(warnings))
+    if release:
+        job_list = [job for job in job_list if not _refused_for_release(job, workspace, today, result)]
     if cache.problem:
         result.warnings.append(Problem(shown(cache.path, root), 0, f"build cache {cache.problem}; rebuilding everything",
                                        "cache-reset", "warning"))
@@ -171,6 +192,22 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
         cache.save()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _refused_for_release(job: Job, workspace: Workspace, today: dt.date, result: BuildResult) -> bool:
+    """Record, for a release build, every draft or stale fact the job would show."""
+    problems = []
+    for fact in (cf.fact for s in job.cited.sections for cf in s.facts):
+        why = "a draft" if fact.status == "draft" else (f"stale ({reason})" if (reason := stale(fact, workspace, today))
+                                                         else None)
+        if why:
+            path, line = fact.at()
+            problems.append(Problem(path, line, f"release: {job.kind} '{job.stem}' would show fact '{fact.id}', "
+                                    f"which is {why}", "not-releasable", subject=fact.id))
+    if problems:
+        result.failures += problems
+        result.failed.append(job.key)
+    return bool(problems)
 
 
 class _Digests:
@@ -294,6 +331,7 @@ def _manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> b
         "template": brief.template,
         "facts": cited.fact_ids,
         "dropped": list(fitted.dropped) if fitted else [],
+        "draft": any(cf.fact.status == "draft" for s in cited.sections for cf in s.facts),
         "references": [{"number": e.number, "id": e.ref.id} for e in cited.references],
         "fit": None if fitted is None else {
             "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,

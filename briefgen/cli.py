@@ -21,12 +21,32 @@ class BriefgenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BriefgenError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            count = len(exc.problems)
-            if count > 1:
-                click.echo(f"{count} problems found.", err=True)
+            report(exc.problems, ctx.meta.get("briefgen.format", "text"))
             ctx.exit(1)
+
+
+def report(problems, fmt: str = "text") -> None:
+    """Show problems (errors and warnings) in the format asked for: the one
+    place where briefgen's problems reach the user."""
+    from briefgen import report as formats
+
+    if fmt == "json":
+        click.echo(formats.as_json(problems))
+    elif fmt == "github":
+        for line in formats.as_github(problems):
+            click.echo(line)
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        errors = sum(1 for p in problems if p.severity == "error")
+        if errors > 1:
+            click.echo(f"{errors} problems found.", err=True)
+
+
+def _today_option(f):
+    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+                        callback=lambda ctx, param, value: value.date() if value else None,
+                        help="The date staleness is judged on (default: today), for reproducible checks.")(f)
 
 
 def _shown(path: Path) -> str:
@@ -54,23 +74,34 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
-@click.pass_obj
-def check(root: Path) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings (unreviewed or stale facts) as errors.")
+@_today_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people; json (one document) or github (Actions annotations) for machines.")
+@click.pass_context
+def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
     """Check every source file and report each problem as path:line: message.
 
-    Exits 0 when the workspace is clean and 1 when anything is wrong.
+    Reports errors and warnings (verified facts without a review record,
+    facts past their review date, stale statistics).  Exits 0 when there is
+    no error and 1 when there is one, or a warning with --strict.
 
     \b
     Example:
       briefgen --root my-workspace check
+      briefgen check --strict --today 2026-12-01 --format github
     """
     from briefgen.build import check_workspace
 
-    workspace, cited = check_workspace(root)
-    click.echo(
-        f"ok: {len(workspace.references)} references, {len(workspace.facts)} facts, "
-        f"{len(workspace.briefs)} briefs"
-    )
+    ctx.meta["briefgen.format"] = fmt
+    workspace, _, warnings = check_workspace(ctx.obj, today, strict)
+    if fmt != "text" or warnings:
+        report(warnings, fmt)
+    if fmt == "text":
+        click.echo(
+            f"ok: {len(workspace.references)} references, {len(workspace.facts)} facts, "
+            f"{len(workspace.briefs)} briefs" + (f", {len(warnings)} warnings" if warnings else "")
+        )
 
 
 @cli.command(name="list")
@@ -96,7 +127,7 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
     from briefgen.build import check_workspace
     from briefgen.listing import rows, text
 
-    workspace, _ = check_workspace(root)
+    workspace = check_workspace(root).workspace
     items = rows(workspace, what, tag)
     if fmt == "json":
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
@@ -116,6 +147,7 @@ PDF_VARIANTS = ["pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf
 
 def _build_options(f):
     """Options shared by `build` and `sheet`."""
+    f = _today_option(f)
     f = click.option("--pdf-variant", default="pdf/ua-1", show_default=True, type=click.Choice(PDF_VARIANTS),
                      help="The PDF flavour WeasyPrint writes: pdf/ua-1 is tagged for screen readers, "
                           "pdf/a-3b is for archiving.")(f)
@@ -137,10 +169,13 @@ def _build_options(f):
 @click.option("--tag", "tag", metavar="EXPR", default=None,
               help="Build the briefs whose own tags match this tag expression (besides any named).")
 @click.option("--per-tag", is_flag=True, help="Also render one fact sheet per fact tag into output/tags/.")
+@click.option("--release", is_flag=True,
+              help="Refuse every brief that would show a draft or stale fact (no DRAFT marks are possible).")
 @_build_options
 @click.pass_obj
-def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, fmt: str,
-          out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str) -> None:
+def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
+          out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
+          today) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
@@ -159,7 +194,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 
     ids = list(brief_ids) if brief_ids or tag else None
     _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
-         pdf_variant=pdf_variant)
+         pdf_variant=pdf_variant, release=release, today=today)
 
 
 @cli.command()
@@ -169,7 +204,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @_build_options
 @click.pass_obj
 def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, out: Path | None,
-          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str) -> None:
+          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today) -> None:
     """Render one fact sheet of every fact matching a tag expression.
 
     The sheet goes to output/sheets/<EXPR as a slug>.html and .pdf, with the
@@ -181,7 +216,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     """
     from briefgen.plan import SheetRequest
 
-    _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant,
+    _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant, today=today,
          sheets=(SheetRequest(expression, title, template),))
 
 
@@ -210,8 +245,7 @@ def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) ->
             click.echo(f"wrote {_shown(path)}")
         for note in result.notes:
             click.echo(note)
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
+    report(result.warnings)
     if not quiet:
         total = len(result.built) + len(result.unchanged) + len(result.failed)
         if not result.built and not result.failed and total:

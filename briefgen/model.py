@@ -222,6 +222,13 @@ class Reference(Record):
     url: Url | None = None
     accessed: IsoDate | None = None
     note: Short | None = None
+    snapshot: WorkspacePath | None = None  # a stored copy of the source's text, to check quotes against
+
+
+class Review(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: Short
+    on: IsoDate
 
 
 class Citation(BaseModel):
@@ -241,6 +248,8 @@ class Fact(Record):
     status: Status = "draft"
     priority: int = Field(default=3, ge=1, le=5)
     as_of: IsoDate | None = None
+    reviewed: Review | None = None
+    review_by: IsoDate | None = None
 
     @property
     def renderable(self) -> bool:
@@ -307,6 +316,7 @@ class Config(Record):
     lang: Lang = "en"
     footer: Short | None = None
     qr: bool = False
+    stale_after_days: int | None = Field(default=None, ge=1)
 
 
 # The top-level lists a source file may hold, and the model of their entries.

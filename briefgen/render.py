@@ -96,6 +96,7 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
             logo=_logo(root, organization.logo) if organization and organization.logo else None,
             qr=_qr(brief.url) if config.qr and brief.url else None,
             scale=f"{scale:.4f}",
+            drafts=[cf.fact for s in cited.sections for cf in s.facts if cf.fact.status == "draft"],
         )
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, root)

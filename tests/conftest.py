@@ -14,6 +14,15 @@ from briefgen.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources"
 
+
+def copy_sample(root: Path) -> Path:
+    """The sample workspace (its sources and the snapshots its quotes are checked against) at `root`."""
+    import shutil
+
+    shutil.copytree(SAMPLE, root / "sources")
+    shutil.copytree(REPO / "snapshots", root / "snapshots")
+    return root
+
 REFERENCES = """\
 references:
   - id: report-2024
@@ -35,6 +44,7 @@ facts:
     tags: [topic-x]
     kind: statistic
     status: verified
+    reviewed: {by: Ann Analyst, on: 2026-01-10}
     priority: 2
     cite:
       - ref: report-2024

@@ -114,9 +114,9 @@ def test_clean_workspace_builds(make_workspace, run):
     [
         # the later file's entry is the duplicate; the message points at the first
         ({BAD: FACT.replace("id: zz", "id: fact-b")},
-         f"{BAD}:2: duplicate id 'fact-b' (already used in sources/facts.yaml:12)"),
+         f"{BAD}:2: duplicate id 'fact-b' (already used in sources/facts.yaml:13)"),
         ({"sources/a.yaml": FACT.replace("id: zz", "id: fact-b")},
-         "sources/facts.yaml:12: duplicate id 'fact-b' (already used in sources/a.yaml:2)"),
+         "sources/facts.yaml:13: duplicate id 'fact-b' (already used in sources/a.yaml:2)"),
         ({BAD: "references:\n  - id: statute\n    title: T\n    issued: 2020\n"},
          f"{BAD}:2: duplicate id 'statute' (already used in sources/references.yaml:8)"),
         ({BAD: BRIEFS.replace('title: "Brief one"', 'title: "Another"')},
@@ -322,7 +322,7 @@ def test_load_and_check_problems_come_in_one_run(make_workspace, refused):
     assert refused(root) == expected(
         "sources/briefs.yaml:4: brief 'brief-one' uses unknown template 'one-pagr' (did you mean 'one-pager'?) "
         "(available: fact-sheet, one-pager)",
-        "sources/facts.yaml:7: fact 'fact-a': 'priority' is 9; it must be at most 5",
+        "sources/facts.yaml:8: fact 'fact-a': 'priority' is 9; it must be at most 5",
         f"{BAD}:6: fact 'zz' cites unknown reference 'statue' (did you mean 'statute'?)",
     )
 

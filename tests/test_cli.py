@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from briefgen import __version__
 from briefgen.cli import cli
 
-from conftest import SAMPLE
+from conftest import SAMPLE, copy_sample
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,7 @@ def sample_build(tmp_path_factory):
     """The sample fact base, copied to a temporary workspace and built once."""
     from click.testing import CliRunner
 
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(SAMPLE, root / "sources")
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
     result = CliRunner().invoke(cli, ["--root", str(root), "build"], catch_exceptions=False)
     return root, result
 

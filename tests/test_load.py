@@ -657,7 +657,7 @@ def test_every_problem_in_every_file_in_one_run(make_workspace, refused):
     assert len(lines) == 8  # 7 problems and the count
     assert lines[-1] == "7 problems found."
     assert lines[:-1] == [
-        "sources/facts.yaml:7: fact 'fact-a': 'priority' is 9; it must be at most 5",
+        "sources/facts.yaml:8: fact 'fact-a': 'priority' is 9; it must be at most 5",
         "sources/v.yaml:4: reference 'rr': issued: '2025-02-30' is not a real date",
         "sources/v.yaml:5: reference 'rr': 'reprot' is not a valid type (did you mean 'report'?)",
         lines[3],  # the YAML error, checked below

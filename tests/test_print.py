@@ -7,7 +7,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from conftest import SAMPLE
+from conftest import SAMPLE, copy_sample
 
 SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
             '<rect width="40" height="40" fill="#0b5d4b"/></svg>')
@@ -32,8 +32,7 @@ def sample(tmp_path_factory):
 
     from briefgen.cli import cli
 
-    root = tmp_path_factory.mktemp("sample") / "ws"
-    shutil.copytree(SAMPLE, root / "sources")
+    root = copy_sample(tmp_path_factory.mktemp("sample") / "ws")
     result = CliRunner().invoke(cli, ["--root", str(root), "build"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return root
@@ -74,8 +73,7 @@ def test_html_has_language_landmarks_and_heading_order(sample):
 
 
 def test_builds_are_byte_identical_also_from_a_copy_elsewhere(sample, tmp_path, run):
-    copy = tmp_path / "elsewhere" / "another-name"
-    shutil.copytree(sample / "sources", copy / "sources")
+    copy = copy_sample(tmp_path / "elsewhere" / "another-name")
     assert run(copy, "build").exit_code == 0
     names = sorted(p.name for p in (sample / "output").iterdir() if not p.name.startswith("."))
     assert names == sorted(p.name for p in (copy / "output").iterdir() if not p.name.startswith("."))
