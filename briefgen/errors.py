@@ -35,7 +35,10 @@ class Problem:
         return f"{self.path}:{self.line}: {message}"
 
 
-_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), 127)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+# Control characters, and the invisible ones that would hide or reorder text
+# (zero-width spaces, bidirectional overrides, the byte-order mark).
+_ESCAPES = ({c: f"\\x{c:02x}" for c in (*range(32), 127)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+            | {c: f"\\u{c:04x}" for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF)})
 
 
 class BriefgenError(Exception):

@@ -275,6 +275,7 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
         return
     if not isinstance(data, dict):
         sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint(), "not-a-mapping"))
+        sources.complete = False  # whatever it meant to define is unknown
         return
     for key, items in data.items():
         line = lines.get((key,)) or 1
@@ -300,8 +301,11 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
             else:
                 if isinstance(item.get("id"), str):
                     sources.invalid_ids.add(item["id"])
-                if key == "facts" and isinstance(item.get("tags"), list):
-                    sources.invalid_tags.update(t for t in item["tags"] if isinstance(t, str))
+                tags = item.get("tags") if key == "facts" else None
+                if isinstance(tags, list):
+                    sources.invalid_tags.update(t for t in tags if isinstance(t, str))
+                elif isinstance(tags, str):
+                    sources.invalid_tags.add(tags)
                 if key == "facts" and isinstance(item.get("kind"), str):
                     sources.invalid_tags.add(item["kind"])
 

@@ -50,6 +50,18 @@ def _slug(value: str) -> str:
     return value
 
 
+RESERVED_TAGS = frozenset({"and", "or", "not"})  # the words of tag expressions
+
+
+def _tag(value: str) -> str:
+    if not SLUG_RE.fullmatch(value):
+        raise Invalid(f"'{value}' is not a valid tag: use lowercase letters, digits and hyphens, "
+                      "starting with a letter or digit", "bad-tag")
+    if value in RESERVED_TAGS:
+        raise Invalid(f"'{value}' cannot be a tag: it is a word of tag expressions", "bad-tag")
+    return value
+
+
 def _iso_date(value: object) -> object:
     """Accept only YYYY-MM-DD text, so that a number is never read as a timestamp."""
     if isinstance(value, dt.date):
@@ -78,11 +90,13 @@ def _partial_date(value: object) -> str:
 
 def _url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s<>\"']+", value):
-        raise Invalid(f"'{value}' is not a web address: it must start with http:// or https://", "bad-url")
+        raise Invalid(f"'{value}' is not a web address: it must start with http:// or https:// and hold no "
+                      "spaces, quotes or angle brackets", "bad-url")
     return value
 
 
 Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug)]
+Tag = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_tag)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
 Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX)]
@@ -242,7 +256,7 @@ class Fact(Record):
     id: Slug
     claim: Claim
     detail: Long | None = None
-    tags: list[Slug] = Field(min_length=1)
+    tags: list[Tag] = Field(min_length=1)
     cite: list[Citation] = Field(min_length=1)
     kind: Kind = "finding"
     status: Status = "draft"
@@ -282,7 +296,7 @@ class Brief(Record):
     subtitle: Short | None = None
     template: Slug
     date: IsoDate
-    tags: list[Slug] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     audience: Short | None = None
     bottom_line: Long | None = None
     sections: list[Section] = Field(min_length=1)

@@ -34,9 +34,24 @@ _CLEANER_ARGS = dict(
 )
 _inline_cleaner = nh3.Cleaner(tags=_INLINE_TAGS, **_CLEANER_ARGS)
 _block_cleaner = nh3.Cleaner(tags=_BLOCK_TAGS, **_CLEANER_ARGS)
-# "smarty" gives typographic quotes and dashes; no extension that adds raw
-# attributes (attr_list) or HTML is enabled.
-_markdown = markdown.Markdown(extensions=["smarty"], output_format="html")
+def _converter(blocks: tuple[str, ...]) -> markdown.Markdown:
+    """Python-Markdown cut down to what a fact needs, so that text means what
+    it says: "> 50%" stays "> 50%", "2018. Congress" keeps its year, "- 12%"
+    its minus sign.  Raw HTML is shown as the text it is, never as markup,
+    and images are not markdown here.  "smarty" gives typographic quotes and
+    dashes.  `blocks` are the block syntaxes kept besides paragraphs."""
+    md = markdown.Markdown(extensions=["smarty"], output_format="html")
+    for name in ("indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote", "reference"):
+        if name not in blocks:
+            md.parser.blockprocessors.deregister(name)
+    md.preprocessors.deregister("html_block")
+    for name in ("html", "image_link", "image_reference", "short_image_ref"):
+        md.inlinePatterns.deregister(name)
+    return md
+
+
+_inline_markdown = _converter(())
+_block_markdown = _converter(("olist", "ulist"))  # detail and ask may hold lists
 
 
 # A fact is usually shown in many briefs of a batch: convert its text once.
@@ -45,7 +60,7 @@ def markdown_inline(text: str | None) -> Markup:
     """A sentence or two of markdown as sanitised inline HTML."""
     if not text:
         return Markup("")
-    html = _markdown.reset().convert(text)
+    html = _inline_markdown.reset().convert(text)
     return Markup(_inline_cleaner.clean(html).strip())
 
 
@@ -54,7 +69,7 @@ def markdown_block(text: str | None) -> Markup:
     """Paragraphs and lists of markdown as sanitised HTML."""
     if not text:
         return Markup("")
-    html = _markdown.reset().convert(text)
+    html = _block_markdown.reset().convert(text)
     return Markup(_block_cleaner.clean(html).strip())
 
 
@@ -105,6 +120,10 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
         path, line = brief.at("template")
         raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}",
                                     "template-error", subject=brief.id)) from None
+    except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code: any fault in it is theirs
+        path, line = brief.at("template")
+        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: "
+                                    f"{type(exc).__name__}: {exc}", "template-error", subject=brief.id)) from None
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -181,6 +200,6 @@ def render_index(entries: list[dict], root: Path, title: str, config: Config | N
         return env.get_template("_index" + TEMPLATE_SUFFIX).render(
             title=title, groups=sorted(groups.items()), count=len(entries), version=__version__,
             config=config or Config(), lang=(config or Config()).lang, scale="1")
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code
         raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
-                                    f"template error: {exc}", "template-error")) from None
+                                    f"template error: {type(exc).__name__}: {exc}", "template-error")) from None

@@ -49,13 +49,21 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+MAX_TOKENS = 200  # tags, words and brackets in one expression
+MAX_DEPTH = 32  # brackets and 'not's inside one another
+
+
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Expr:
     """Parse a tag expression; raise TagExprError with the column of the problem."""
     tokens = _tokens(text)
     if not tokens:
         raise TagExprError("empty tag expression", 1)
+    if len(tokens) > MAX_TOKENS:
+        raise TagExprError(f"tag expression too long (more than {MAX_TOKENS} tags, words and brackets)",
+                           tokens[MAX_TOKENS][2])
     pos = 0
+    depth = 0
 
     def peek() -> str | None:
         return tokens[pos][0] if pos < len(tokens) else None
@@ -85,14 +93,17 @@ def parse(text: str) -> Expr:
         return node
 
     def factor() -> Expr:
+        nonlocal depth
         kind = peek()
-        if kind == "not":
-            take("not")
-            return ("not", factor())
-        if kind == "(":
-            take("(")
-            node = expr()
-            take(")")
+        if kind in ("not", "("):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise TagExprError(f"tag expression nested too deeply (more than {MAX_DEPTH} levels)", tokens[pos][2])
+            take(kind)
+            node = ("not", factor()) if kind == "not" else expr()
+            if kind == "(":
+                take(")")
+            depth -= 1
             return node
         return ("tag", take("tag")[1])
 

@@ -502,9 +502,10 @@ def test_bad_slug_as_id(make_workspace, refused, bad_id):
         (BRIEF.replace("id: bb", "id: ../../etc"), f"{BAD}:2: brief '../../etc': id: '../../etc' {SLUG_HELP}"),
         (BRIEF.replace("template: one-pager", "template: ../secret"),
          f"{BAD}:4: brief 'bb': template: '../secret' {SLUG_HELP}"),
-        (FACT.replace("tags: [topic-x]", "tags: [topic-x, Bad_Tag]"), f"{BAD}:4: fact 'zz': tags[1]: 'Bad_Tag' {SLUG_HELP}"),
+        (FACT.replace("tags: [topic-x]", "tags: [topic-x, Bad_Tag]"),
+         f"{BAD}:4: fact 'zz': tags[1]: 'Bad_Tag' {SLUG_HELP.replace('valid id', 'valid tag')}"),
         (FACT.replace("tags: [topic-x]", "tags:\n      - topic-x\n      - a/b"),
-         f"{BAD}:6: fact 'zz': tags[1]: 'a/b' {SLUG_HELP}"),
+         f"{BAD}:6: fact 'zz': tags[1]: 'a/b' {SLUG_HELP.replace('valid id', 'valid tag')}"),
         (FACT.replace("ref: statute", "ref: ../x"), f"{BAD}:6: fact 'zz': cite[0].ref: '../x' {SLUG_HELP}"),
         (BRIEF.replace("facts: [fact-a]", "facts: [Fact-A]"),
          f"{BAD}:8: brief 'bb': sections[0].facts[0]: 'Fact-A' {SLUG_HELP}"),
@@ -795,3 +796,16 @@ def test_parse_cache_can_be_turned_off(make_workspace, monkeypatch, parse_cache)
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", "")
     assert len(load(make_workspace()).facts) == 3
     assert list(parse_cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("word", ["and", "or", "not"])
+def test_the_words_of_tag_expressions_cannot_be_tags(make_workspace, refused, word):
+    text = FACT.replace("tags: [topic-x]", f"tags: [topic-x, {word}]")
+    assert refused(bad_file(make_workspace, text)) == [
+        f"{BAD}:4: fact 'zz': tags[1]: '{word}' cannot be a tag: it is a word of tag expressions"]
+
+
+def test_invisible_characters_are_shown_escaped(make_workspace, refused):
+    text = FACT.replace("id: zz", "id: \"z\u200bz\u202e\"")
+    (line,) = refused(bad_file(make_workspace, text))
+    assert "'z\\u200bz\\u202e' is not a valid id" in line
