@@ -163,31 +163,27 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
         result.warnings += rendered.warnings
         if rendered.note:
             result.notes.append(rendered.note)
-        if rendered.problems:
-            result.failures += rendered.problems
-            result.failed.append(job.key)
-        else:
+        try:
+            if rendered.problems:
+                raise BriefgenError(rendered.problems)
+            # The manifest goes last: it vouches for the files written before it.
             for name, data in rendered.files.items():
                 path = output_path(out_dir, name)
                 write_atomic(path, data)
                 cache.record(name, path, d)
                 result.written.append(path)
             result.built.append(job.key)
+        except BriefgenError as exc:
+            result.failures += exc.problems
+            result.failed.append(job.key)
         if tick:
             tick(job)
-    documents = dict(cache.documents)
-    for job in job_list:
-        if job.key not in result.failed:
-            documents[job.key] = {
-                "key": job.key, "kind": job.kind, "title": job.brief.title,
-                "date": job.brief.date.isoformat(), "tags": list(job.brief.tags), "stem": job.stem,
-            }
-    if documents != cache.documents:
-        cache.documents = documents
-        cache.changed = True
-    index = _write_index(cache, out_dir, root, workspace.config)
-    if index:
-        result.written.append(index)
+    try:
+        index = _write_index(cache, out_dir, root, workspace.config)
+        if index:
+            result.written.append(index)
+    except BriefgenError as exc:
+        result.failures += exc.problems
     if cache.changed:  # a no-op build leaves the cache file alone
         cache.save()
     result.seconds = time.perf_counter() - started
@@ -328,6 +324,7 @@ def _manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> b
         "kind": job.kind,
         "title": brief.title,
         "date": brief.date.isoformat(),
+        "tags": list(brief.tags),
         "template": brief.template,
         "facts": cited.fact_ids,
         "dropped": list(fitted.dropped) if fitted else [],
@@ -343,15 +340,26 @@ def _manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> b
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+_KEY_PREFIX = {"brief": "brief", "tag sheet": "tag", "fact sheet": "sheet"}
+
+
 def _write_index(cache: Cache, out_dir: Path, root: Path, config: Config) -> Path | None:
-    """Bring index.html up to date with the documents whose files are in the
-    output folder; return its path if it had to be written."""
+    """Bring index.html up to date with the documents in the output folder,
+    found by their manifests (so the index survives a lost cache); return
+    its path if it had to be written."""
     import json
 
     entries = []
-    for entry in cache.documents.values():
-        files = {fmt: f"{entry['stem']}.{fmt}" for fmt in FORMATS}
-        present = {fmt: name for fmt, name in files.items() if name in cache.files and (out_dir / name).is_file()}
+    for manifest in sorted(out_dir.rglob("*" + MANIFEST_SUFFIX)):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            stem = manifest.relative_to(out_dir).as_posix()[: -len(MANIFEST_SUFFIX)]
+            files = {fmt: f"{stem}.{fmt}" for fmt in FORMATS if fmt in data["files"]}
+            entry = {"key": f"{_KEY_PREFIX.get(data['kind'], 'brief')}:{stem.rsplit('/', 1)[-1]}", "kind": data["kind"], "title": str(data["title"]),
+                     "date": str(data["date"]), "tags": [str(t) for t in data.get("tags", [])]}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # not one of ours, or damaged: not listed
+        present = {fmt: name for fmt, name in files.items() if (out_dir / name).is_file()}
         if present:
             entries.append({**entry, "html": present.get("html"), "pdf": present.get("pdf")})
     title = f"{config.organization.name}: briefs" if config.organization else "Briefs"

@@ -3,7 +3,7 @@
 The cache is one JSON file in the output folder.  For every file it records
 the digest of the inputs it was rendered from, and the size and modification
 time it had when written; a file is up to date only while all three still
-match.  The cache also keeps what the index page lists for each document.
+match.
 
 It is written atomically at the end of a build.  A cache that is missing,
 unreadable or from another version of briefgen means a full rebuild, never a
@@ -28,7 +28,6 @@ CACHE_NAME = ".briefgen-cache.json"
 class Cache:
     path: Path
     files: dict[str, dict] = field(default_factory=dict)  # file name -> {digest, size, mtime_ns}
-    documents: dict[str, dict] = field(default_factory=dict)  # document key -> index entry
     problem: str | None = None  # why an existing cache was not used
     changed: bool = False  # whether anything needs saving
 
@@ -48,9 +47,9 @@ class Cache:
         if data.get("briefgen") != __version__:
             cache.problem = "made by another version of briefgen"
             return cache
-        files, documents = data.get("files"), data.get("documents")
-        if isinstance(files, dict) and isinstance(documents, dict):
-            cache.files, cache.documents, cache.changed = files, documents, False
+        files = data.get("files")
+        if isinstance(files, dict) and all(isinstance(v, dict) for v in files.values()):
+            cache.files, cache.changed = files, False
         else:
             cache.problem = "not in the expected form"
         return cache
@@ -72,7 +71,7 @@ class Cache:
         self.changed = True
 
     def save(self) -> None:
-        data = {"briefgen": __version__, "files": self.files, "documents": self.documents}
+        data = {"briefgen": __version__, "files": self.files}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 

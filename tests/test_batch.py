@@ -320,3 +320,30 @@ def test_list_briefs_and_references_filtered_by_tag(ws, run):
     assert [b["id"] for b in briefs] == ["brief-beta", "brief-both"]
     refs = json.loads(run(ws, "list", "references", "--tag", "statistic", "--format", "json").stdout)
     assert [(r["id"], r["cited_by"]) for r in refs] == [("r1", 1)]
+
+
+def test_the_index_survives_a_lost_cache(ws, run):
+    run(ws, "build", "--per-tag", "--format", "html")
+    run(ws, "sheet", "alpha", "--format", "html")
+    before = set(Index((ws / "output/index.html").read_text()).keys)
+    (ws / "output/.briefgen-cache.json").write_text("x")
+    assert run(ws, "build", "--format", "html").exit_code == 0
+    assert set(Index((ws / "output/index.html").read_text()).keys) == before
+    assert {"tag:alpha", "sheet:alpha", "brief:brief-alpha"} <= before
+
+
+def test_a_second_identical_build_writes_nothing_at_all(ws, run, tmp_path):
+    out = tmp_path / "fresh"
+    run(ws, "build", "--format", "html", "--out", str(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    second = run(ws, "build", "--format", "html", "--out", str(out))
+    assert "wrote" not in second.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_a_file_that_cannot_be_written_fails_only_its_document(ws, run):
+    (ws / "output" / "brief-beta.html").mkdir(parents=True)  # a folder where a file should go
+    result = run(ws, "build", "--format", "html")
+    assert result.exit_code == 1
+    assert "brief-beta.html: Is a directory" in result.stderr
+    assert built(result) == html(ws, "brief-alpha", "brief-both")
