@@ -292,10 +292,10 @@ def render_job(job: Job, root: Path, options: Options) -> Rendered:
             pdf = fitted.layout.pdf(options.pdf_variant)
             path, line = brief.at()
             rendered.warnings += [Problem(path, line, f"brief '{brief.id}': blocked resource {url} "
-                                          "(only files inside the workspace are read)", "blocked-resource", "warning",
-                                          brief.id) for url in pdf.blocked]
+                                          "(missing, or not a file inside the workspace)", "blocked-resource",
+                                          "warning", brief.id) for url in dict.fromkeys(pdf.blocked)]
             rendered.warnings += [Problem(path, line, f"brief '{brief.id}': PDF: {m}", "pdf-warning", "warning", brief.id)
-                                  for m in pdf.messages]
+                                  for m in dict.fromkeys(pdf.messages)]
             if fitted.fitted:
                 dropped = ", ".join(fitted.dropped) or "none"
                 rendered.note = (f"fitted {job.stem} to {brief.max_pages} page{'s' if brief.max_pages > 1 else ''}: "

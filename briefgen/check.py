@@ -64,6 +64,9 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
         # A file could not be read at all: any name may have been defined in
         # it, so unknown names would only be noise until it is fixed.
         excused = _ANY
+    for name in RESERVED_BRIEF_IDS & set(workspace.briefs):
+        problems.append(_problem(workspace.briefs[name], ("id",), f"brief id '{name}' is taken by the output "
+                                 "folder's index page: choose another", "reserved-id"))
     for fact in workspace.facts.values():
         problems += _check_fact(fact, workspace, excused)
     labels = workspace.labels | sources.invalid_tags if sources.complete else _ANY
@@ -72,6 +75,9 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return workspace
+
+
+RESERVED_BRIEF_IDS = frozenset({"index"})  # output/index.html is the index page
 
 
 class _AnyName:

@@ -107,7 +107,8 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text, a table for people; json, a list of objects for tools.")
 @click.pass_obj
 def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
     """List the briefs, facts, references or tags of the workspace.
@@ -168,7 +169,8 @@ def _build_options(f):
 @click.argument("brief_ids", nargs=-1, metavar="[BRIEF_ID]...")
 @click.option("--tag", "tag", metavar="EXPR", default=None,
               help="Build the briefs whose own tags match this tag expression (besides any named).")
-@click.option("--per-tag", is_flag=True, help="Also render one fact sheet per fact tag into output/tags/.")
+@click.option("--per-tag", is_flag=True,
+              help="Also render one fact sheet per fact tag into output/tags/ (with --tag, for the tags that match).")
 @click.option("--release", is_flag=True,
               help="Refuse every brief that would show a draft or stale fact (no DRAFT marks are possible).")
 @_build_options
@@ -188,7 +190,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
     Example:
       briefgen build                          # every brief, HTML and PDF
       briefgen build section-230-one-pager --format pdf --out /tmp/briefs
-      briefgen build --tag "child-safety and not draft" --per-tag
+      briefgen build --tag "child-safety or section-230" --per-tag
     """
     from briefgen.build import build as run_build
 
@@ -249,7 +251,10 @@ def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) ->
     if not quiet:
         total = len(result.built) + len(result.unchanged) + len(result.failed)
         if not result.built and not result.failed and total:
-            click.echo(f"nothing to do: all {total} documents are up to date")
+            click.echo("nothing to do: the document is up to date" if total == 1
+                       else f"nothing to do: all {total} documents are up to date")
+        elif not total:
+            click.echo("nothing to build: no brief matches")
         click.echo(f"built {len(result.built)}, unchanged {len(result.unchanged)}, "
                    f"failed {len(result.failed)} in {result.seconds:.1f} s")
     if result.failures:

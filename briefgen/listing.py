@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from briefgen import tags as tagexpr
 from briefgen.check import Workspace
-from briefgen.plan import parse_option
+from briefgen.plan import parse_option, unknown_tags
 
 KINDS = ("briefs", "facts", "references", "tags")
 
 
 def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
-    expr = parse_option(tag, "--tag") if tag is not None else None
+    expr = None
+    if tag is not None:
+        expr = parse_option(tag, "--tag")
+        known = workspace.labels | {t for b in workspace.briefs.values() for t in b.tags}
+        unknown_tags(expr, known, "--tag", tag)
 
     def keep(labels) -> bool:
         return expr is None or tagexpr.matches(expr, frozenset(labels))
@@ -52,7 +56,7 @@ def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
 
 
 def _cell(value, limit: int = 90) -> str:
-    text = ", ".join(value) if isinstance(value, list) else str(value)
+    text = " ".join((", ".join(value) if isinstance(value, list) else str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

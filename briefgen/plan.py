@@ -10,6 +10,7 @@ stages as the briefs a person wrote.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from briefgen.check import Workspace
 from briefgen.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import did_you_mean
-from briefgen.model import Brief, Fact
+from briefgen.model import SHORT_MAX, Brief, Fact
 from briefgen.select import Selector, select
 
 TAG_SHEET_TEMPLATE = "tag-sheet"  # a workspace template of this name styles per-tag sheets
@@ -59,7 +60,7 @@ def parse_option(expression: str, option: str) -> tagexpr.Expr:
         raise BriefgenError(f"{option}: bad tag expression '{expression}' at column {exc.column}: {exc}") from None
 
 
-def _unknown_tags(expr: tagexpr.Expr, known: set[str], option: str, expression: str) -> None:
+def unknown_tags(expr: tagexpr.Expr, known: set[str], option: str, expression: str) -> None:
     unknown = sorted(tagexpr.names(expr) - known)
     if unknown:
         raise BriefgenError([Problem("", 0, f"{option} '{expression}': no brief or fact has the tag '{name}'"
@@ -75,7 +76,7 @@ def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[
     expr = None
     if tag is not None:
         expr = parse_option(tag, "--tag")
-        _unknown_tags(expr, known, "--tag", tag)
+        unknown_tags(expr, known, "--tag", tag)
     unknown = [i for i in brief_ids or () if i not in workspace.briefs]
     if unknown:
         raise BriefgenError([
@@ -96,8 +97,9 @@ def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[
             if expr is None or tagexpr.matches(expr, frozenset({name})):
                 facts = [f for f in selector.ordered if name in f.tags]
                 template = TAG_SHEET_TEMPLATE if TAG_SHEET_TEMPLATE in templates else SHEET_TEMPLATE
+                title = "Fact sheet: " + name.replace("-", " ").capitalize()
                 jobs.append(_sheet_job(f"tag:{name}", "tag sheet", f"{TAGS_DIR}/{name}", name,
-                                       f"Fact sheet: {name}", template, [name], facts, selector, today))
+                                       title, template, [name], facts, selector, today))
     for request in sheets:
         jobs.append(ad_hoc_sheet(request, workspace, selector, templates, known, today))
     return jobs
@@ -106,7 +108,7 @@ def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[
 def ad_hoc_sheet(request: SheetRequest, workspace: Workspace, selector: Selector, templates: set[str],
                  known: set[str], today: dt.date) -> Job:
     expr = parse_option(request.expression, "sheet")
-    _unknown_tags(expr, known, "sheet", request.expression)
+    unknown_tags(expr, known, "sheet", request.expression)
     if request.template not in templates:
         raise BriefgenError(f"sheet: unknown template '{request.template}'{did_you_mean(request.template, templates)}"
                             f" (available: {', '.join(sorted(templates))})")
@@ -114,14 +116,22 @@ def ad_hoc_sheet(request: SheetRequest, workspace: Workspace, selector: Selector
     if not facts:
         raise BriefgenError(f"sheet: no renderable fact matches '{request.expression}'")
     slug = sheet_slug(request.expression)
-    title = request.title or f"Fact sheet: {request.expression}"
+    title = " ".join((request.title or f"Fact sheet: {request.expression}").split())
+    if not title or len(title) > SHORT_MAX:
+        raise BriefgenError(f"sheet: --title must be 1 to {SHORT_MAX} characters")
     return _sheet_job(f"sheet:{slug}", "fact sheet", f"{SHEETS_DIR}/{slug}", slug, title, request.template,
                       sorted(tagexpr.names(expr) & {t for f in facts for t in f.tags}), facts, selector, today)
 
 
 def sheet_slug(expression: str) -> str:
-    """'child-safety and (law or not x)' -> 'child-safety-and-law-or-not-x'."""
-    return re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")[:80].strip("-") or "sheet"
+    """'child-safety and law' -> 'child-safety-and-law'.  An expression with
+    brackets gets a short digest of its exact form too, since 'not (a and b)'
+    and 'not a and b' must not share a file."""
+    slug = re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")[:64].strip("-") or "sheet"
+    if "(" in expression or len(slug) < len(re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")):
+        canonical = " ".join(expression.replace("(", " ( ").replace(")", " ) ").split())
+        slug += "-" + hashlib.sha256(canonical.encode()).hexdigest()[:8]
+    return slug
 
 
 def _sheet_job(key: str, kind: str, stem: str, brief_id: str, title: str, template: str, tags: list[str],

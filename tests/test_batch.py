@@ -3,6 +3,7 @@ cache that skips unchanged documents, worker processes, and `list`."""
 
 import json
 import os
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -98,7 +99,7 @@ def test_per_tag_sheets_cover_every_renderable_fact_tag(ws, run):
                                    + html(ws, "tags/alpha", "tags/beta", "tags/shared"))
     sheet = (ws / "output/tags/shared.html").read_text()
     assert facts_in(sheet) == ["a2", "b2"]
-    assert "<h1>Fact sheet: shared</h1>" in sheet
+    assert "<h1>Fact sheet: Shared</h1>" in sheet
 
 
 def test_per_tag_with_tag_limits_the_sheets(ws, run):
@@ -115,14 +116,15 @@ def test_tag_sheet_groups_facts_by_kind_and_uses_workspace_tag_sheet_template(ws
         "<h1>custom {{ brief.title }}</h1>{% for s in sections %}{% for cf in s.facts %}"
         "<p data-fact-id='{{ cf.fact.id }}'></p>{% endfor %}{% endfor %}")
     run(ws, "build", "--per-tag", "--tag", "beta", "--format", "html")
-    assert (ws / "output/tags/beta.html").read_text().startswith("<h1>custom Fact sheet: beta</h1>")
+    assert (ws / "output/tags/beta.html").read_text().startswith("<h1>custom Fact sheet: Beta</h1>")
 
 
 def test_ad_hoc_sheet(ws, run):
     result = run(ws, "sheet", "shared or (alpha and statistic)", "--title", "Shared facts", "--format", "html")
     assert result.exit_code == 0, result.stderr
-    assert built(result) == ["sheets/shared-or-alpha-and-statistic.html"]
-    page = (ws / "output/sheets/shared-or-alpha-and-statistic.html").read_text()
+    (name,) = built(result)
+    assert re.fullmatch(r"sheets/shared-or-alpha-and-statistic-[0-9a-f]{8}\.html", name)  # brackets: a digest too
+    page = (ws / "output" / name).read_text()
     assert "<h1>Shared facts</h1>" in page
     assert sorted(facts_in(page)) == ["a1", "a2", "b2"]
 
@@ -347,3 +349,32 @@ def test_a_file_that_cannot_be_written_fails_only_its_document(ws, run):
     assert result.exit_code == 1
     assert "brief-beta.html: Is a directory" in result.stderr
     assert built(result) == html(ws, "brief-alpha", "brief-both")
+
+
+def test_sheets_of_different_expressions_never_share_a_file(ws, run):
+    from briefgen.plan import sheet_slug
+
+    assert sheet_slug("alpha and statistic") == "alpha-and-statistic"
+    assert sheet_slug("not shared and alpha") != sheet_slug("not (shared and alpha)")
+    assert sheet_slug("not (shared and alpha)") == sheet_slug("not ( shared  and alpha )")
+
+
+@pytest.mark.parametrize("title", ["   ", "x" * 301])
+def test_ad_hoc_sheet_title_must_be_sensible(ws, run, title):
+    result = run(ws, "sheet", "alpha", "--title", title)
+    assert result.exit_code == 1
+    assert result.stderr == "sheet: --title must be 1 to 300 characters\n"
+
+
+def test_list_with_an_unknown_tag_is_an_error(ws, run):
+    result = run(ws, "list", "facts", "--tag", "alpah")
+    assert result.exit_code == 1
+    assert result.stderr == "--tag 'alpah': no brief or fact has the tag 'alpah' (did you mean 'alpha'?)\n"
+
+
+def test_a_brief_cannot_take_the_index_pages_name(make_workspace, run):
+    root = make_workspace(references=REFERENCES, facts=FACTS, briefs=BRIEFS.replace("brief-alpha", "index"))
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert result.stderr == ("sources/briefs.yaml:2: brief id 'index' is taken by the output folder's index page: "
+                             "choose another\n")

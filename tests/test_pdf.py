@@ -48,5 +48,5 @@ def test_build_reports_blocked_resources_as_warnings(make_workspace, run):
     assert result.exit_code == 0
     assert result.stderr == (
         "sources/briefs.yaml:2: warning: brief 'brief-one': blocked resource file:///etc/passwd "
-        "(only files inside the workspace are read)\n")
+        "(missing, or not a file inside the workspace)\n")
     assert (root / "output" / "brief-one.pdf").exists()
