@@ -108,7 +108,7 @@ def check_workspace(root: Path, today: dt.date | None = None, strict: bool = Fal
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
         warnings = []
     if problems:
-        raise BriefgenError(sorted(problems))
+        raise BriefgenError(sorted(problems + warnings))
     return Checked(workspace, cited, warnings)
 
 

@@ -113,7 +113,7 @@ def entry(number: int, ref: Reference) -> Entry:
 def display_name(name: str) -> str:
     """'Family, Given' as 'Given Family'; anything else as written."""
     family, sep, given = name.partition(",")
-    return f"{given.strip()} {family.strip()}" if sep and given.strip() else name.strip()
+    return f"{given.strip()} {family.strip()}" if sep and given.strip() else name.strip().rstrip(",").strip()
 
 
 def join_names(names: list[str]) -> str:

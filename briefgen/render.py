@@ -85,6 +85,8 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["md"] = markdown_inline
     env.filters["md_block"] = markdown_block
     env.filters["longdate"] = format_date
+    env.filters["period"] = period
+    env.tests["ended"] = ended
     return env
 
 
@@ -161,6 +163,17 @@ def _template_path(filename: str | None, root: Path) -> str:
     if not path.resolve().is_relative_to(root.resolve()):
         return f"(built-in) {path.name}"
     return shown(path, root)
+
+
+def ended(text: str) -> bool:
+    """Does the text already end a sentence?"""
+    return text.rstrip().endswith((".", "?", "!", "…"))
+
+
+def period(text: str) -> str:
+    """The text ending a sentence: a full stop added unless it has one (or ? or !)."""
+    text = text.rstrip()
+    return text if ended(text) else text + "."
 
 
 def template_files(root: Path, name: str) -> list[Path]:

@@ -17,6 +17,7 @@ def workspace(make_workspace, priorities, max_pages=1, claim=LONG):
         for i in range(len(priorities)))
     facts = "facts:\n" + "".join(
         f"  - id: f{i:02d}\n    claim: \"Fact {i}. {claim}\"\n    tags: [t]\n    priority: {p}\n"
+        "    status: verified\n    reviewed: {by: Ann Analyst, on: 2026-01-10}\n"
         f"    cite: [{{ref: r{i}}}]\n" for i, p in enumerate(priorities))
     briefs = f"""\
 briefs:

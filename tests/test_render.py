@@ -1,5 +1,6 @@
 """Stage: render — sanitised markdown, autoescaping, the HTML hooks, template lookup."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -91,7 +92,9 @@ def test_html_hooks(make_workspace):
     assert ref_ids == {"ref-report-2024", "ref-statute"}
     hrefs = {a["href"] for t, a in tags if t == "a" and a.get("href", "").startswith("#ref-")}
     assert hrefs == {"#ref-report-2024", "#ref-statute"}
-    assert "[1, p. 3]" in html  # the pinpoint locator beside its marker
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "[1, p. 3]" in text  # the pinpoint locator beside its marker
+    assert "[2, 1]" in text  # fact-b cites two sources: one superscript
 
 
 def test_html_is_self_contained(make_workspace):

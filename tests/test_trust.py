@@ -1,0 +1,221 @@
+"""A fact base you can trust: draft marks, release builds, review records,
+staleness, quotes checked against snapshots, machine-readable checks."""
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+SNAPSHOT = """\
+Report on things, 2024.
+The survey found that “one in four” respondents – mostly adults – had seen it\u2026
+Other  findings   follow on the next page.
+"""
+REFERENCES = """\
+references:
+  - id: rep
+    type: report
+    title: Report on things
+    issued: 2024
+    snapshot: snapshots/rep.txt
+"""
+FACTS = """\
+facts:
+  - id: seen-it
+    claim: "One in four respondents had seen it."
+    tags: [survey]
+    kind: statistic
+    status: verified
+    reviewed: {by: Ann Analyst, on: 2026-01-10}
+    as_of: 2024-01-01
+    cite:
+      - ref: rep
+        quote: 'The survey found that "one in four" respondents - mostly adults - had seen it...'
+  - id: still-draft
+    claim: "A finding not yet checked."
+    tags: [survey]
+    cite: [{ref: rep}]
+  - id: overdue
+    claim: "A finding due for review."
+    tags: [other]
+    status: verified
+    reviewed: {by: Ann Analyst, on: 2025-01-10}
+    review_by: 2026-06-01
+    cite: [{ref: rep}]
+"""
+BRIEFS = """\
+briefs:
+  - id: survey-brief
+    title: The survey
+    template: one-pager
+    date: 2026-01-15
+    sections: [{heading: Findings, select: survey}]
+  - id: clean-brief
+    title: Only the verified statistic
+    template: one-pager
+    date: 2026-01-15
+    sections: [{heading: Findings, facts: [seen-it]}]
+  - id: overdue-brief
+    title: The overdue one
+    template: one-pager
+    date: 2026-01-15
+    sections: [{heading: Findings, facts: [overdue]}]
+"""
+
+
+@pytest.fixture
+def ws(make_workspace):
+    return make_workspace(references=REFERENCES, facts=FACTS, briefs=BRIEFS,
+                          extra={"snapshots/rep.txt": SNAPSHOT})
+
+
+# ----------------------------------------------------------- drafts, release
+
+
+def test_draft_facts_are_marked_in_pdf_and_html(ws, run):
+    assert run(ws, "build", "survey-brief", "--today", "2026-01-20").exit_code == 0
+    html = (ws / "output/survey-brief.html").read_text()
+    assert '<p class="draft-banner" role="note"><strong>Draft, not for circulation:</strong> 1 fact has not been ' \
+           'verified (still-draft).</p>' in html
+    assert '<span class="draft-mark">draft</span>' in html
+    text = PdfReader(ws / "output/survey-brief.pdf").pages[0].extract_text()
+    assert "DRAFT" in text and "Draft, not for circulation" in text
+    assert json.loads((ws / "output/survey-brief.manifest.json").read_text())["draft"] is True
+
+
+def test_verified_briefs_carry_no_draft_mark(ws, run):
+    run(ws, "build", "clean-brief", "--today", "2026-01-20")
+    html = (ws / "output/clean-brief.html").read_text()
+    assert 'class="draft-banner"' not in html and 'class="draft-watermark"' not in html
+    assert 'class="draft-mark"' not in html
+    assert "DRAFT" not in PdfReader(ws / "output/clean-brief.pdf").pages[0].extract_text()
+    assert json.loads((ws / "output/clean-brief.manifest.json").read_text())["draft"] is False
+
+
+def test_release_refuses_every_draft_and_stale_fact_and_builds_the_rest(ws, run):
+    result = run(ws, "build", "--release", "--today", "2026-07-01", "--format", "html")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "sources/facts.yaml:21: warning: fact 'overdue' is stale: its review was due on 2026-06-01",
+        "sources/facts.yaml:12: release: brief 'survey-brief' would show fact 'still-draft', which is a draft",
+        "sources/facts.yaml:16: release: brief 'overdue-brief' would show fact 'overdue', which is stale "
+        "(its review was due on 2026-06-01)",
+        "2 problems found.",
+    ]
+    assert (ws / "output/clean-brief.html").exists()
+    assert not (ws / "output/survey-brief.html").exists() and not (ws / "output/overdue-brief.html").exists()
+
+
+# ------------------------------------------------------------ review, stale
+
+
+def test_unreviewed_verified_facts_and_staleness_are_warnings(make_workspace, run):
+    facts = FACTS.replace("    reviewed: {by: Ann Analyst, on: 2026-01-10}\n", "", 1)
+    root = make_workspace(references=REFERENCES, facts=facts, briefs=BRIEFS,
+                          extra={"snapshots/rep.txt": SNAPSHOT, "briefgen.yaml": "stale_after_days: 365\n"})
+    result = run(root, "check", "--today", "2026-07-01")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "sources/facts.yaml:6: warning: fact 'seen-it' is verified but has no review record "
+        "(add reviewed: {by: NAME, on: DATE})",
+        "sources/facts.yaml:7: warning: fact 'seen-it' is stale: it describes 2024-01-01, more than the "
+        "workspace's stale_after_days (365) ago",
+        "sources/facts.yaml:20: warning: fact 'overdue' is stale: its review was due on 2026-06-01",
+    ]
+    assert result.stdout == "ok: 1 references, 3 facts, 3 briefs, 3 warnings\n"
+    # on an earlier day nothing is stale
+    early = run(root, "check", "--today", "2024-06-01")
+    assert "stale" not in early.stderr
+    # --strict makes warnings errors
+    strict = run(root, "check", "--strict", "--today", "2026-07-01")
+    assert strict.exit_code == 1
+    assert "sources/facts.yaml:20: fact 'overdue' is stale" in strict.stderr
+
+
+# ----------------------------------------------------------------- quotes
+
+
+def test_a_quote_matches_despite_white_space_case_curly_quotes_dashes_and_ellipsis(ws, run):
+    result = run(ws, "check", "--today", "2026-01-20")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_changed_word_in_a_quote_is_an_error_with_the_closest_passage(make_workspace, run):
+    facts = FACTS.replace("mostly adults", "mostly children")
+    root = make_workspace(references=REFERENCES, facts=facts, briefs=BRIEFS, extra={"snapshots/rep.txt": SNAPSHOT})
+    result = run(root, "check", "--today", "2026-01-20")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "sources/facts.yaml:11: fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest "
+        "passage is: \"the survey found that \"one in four\" respondents - mostly adults - had seen it...\"\n")
+
+
+def test_a_missing_snapshot_is_an_error(make_workspace, run):
+    root = make_workspace(references=REFERENCES, facts=FACTS, briefs=BRIEFS)
+    result = run(root, "check", "--today", "2026-01-20")
+    assert result.exit_code == 1
+    assert result.stderr == "sources/references.yaml:6: reference 'rep': no file 'snapshots/rep.txt' in the workspace\n"
+
+
+def test_an_html_snapshot_is_read_as_its_text(make_workspace, run):
+    page = ("<html><head><style>p {color: red}</style><script>var x = 1;</script></head><body><p>The survey "
+            "found that <em>&ldquo;one in four&rdquo;</em> respondents &ndash; mostly adults &ndash; had seen it&hellip;"
+            "</p></body></html>")
+    refs = REFERENCES.replace("snapshots/rep.txt", "snapshots/rep.html")
+    root = make_workspace(references=refs, facts=FACTS, briefs=BRIEFS, extra={"snapshots/rep.html": page})
+    assert run(root, "check", "--today", "2026-01-20").exit_code == 0
+
+
+def test_the_sample_quotes_are_all_verified_against_the_seed(tmp_path, run):
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path / "sample")
+    result = run(root, "check", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    from briefgen.load import load
+
+    quoted = [c for f in load(root).facts for c in f.cite if c.quote and c.ref == "msnbc-2025-08-24"]
+    assert len(quoted) >= 8
+
+
+# ------------------------------------------------------- machine formats
+
+
+def test_check_json_format(make_workspace, run):
+    facts = FACTS.replace("mostly adults", "mostly children").replace("    reviewed: {by: Ann Analyst, on: 2026-01-10}\n", "", 1)
+    root = make_workspace(references=REFERENCES, facts=facts, briefs=BRIEFS, extra={"snapshots/rep.txt": SNAPSHOT})
+    result = run(root, "check", "--format", "json", "--today", "2026-01-20")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [  # in file order
+        {"severity": "warning", "code": "unreviewed", "path": "sources/facts.yaml", "line": 6, "column": 5,
+         "message": "fact 'seen-it' is verified but has no review record (add reviewed: {by: NAME, on: DATE})",
+         "id": "seen-it"},
+        {"severity": "error", "code": "quote-mismatch", "path": "sources/facts.yaml", "line": 10, "column": 9,
+         "message": "fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest passage is: "
+                    "\"the survey found that \"one in four\" respondents - mostly adults - had seen it...\"",
+         "id": "seen-it"},
+    ]
+
+
+def test_check_json_lists_warnings_when_clean(make_workspace, run):
+    facts = FACTS.replace("    reviewed: {by: Ann Analyst, on: 2026-01-10}\n", "", 1)
+    root = make_workspace(references=REFERENCES, facts=facts, briefs=BRIEFS, extra={"snapshots/rep.txt": SNAPSHOT})
+    result = run(root, "check", "--format", "json", "--today", "2026-01-20")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [
+        {"severity": "warning", "code": "unreviewed", "path": "sources/facts.yaml", "line": 6, "column": 5,
+         "message": "fact 'seen-it' is verified but has no review record (add reviewed: {by: NAME, on: DATE})",
+         "id": "seen-it"},
+    ]
+
+
+def test_check_github_format(make_workspace, run):
+    root = make_workspace(facts="facts:\n  - id: x\n    clam: 'a, b: 100%'\n    tags: [t]\n    cite: [{ref: statute}]\n")
+    result = run(root, "check", "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "::error file=sources/facts.yaml,line=3,col=5,title=briefgen unknown-field::fact 'x': unknown field " \
+           "'clam' (did you mean 'claim'?)" in lines
+    assert all(re.match(r"::(error|warning) file=[^,]+(,line=\d+)?(,col=\d+)?,title=briefgen [a-z-]+::", l) for l in lines)
