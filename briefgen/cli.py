@@ -104,6 +104,30 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
         )
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Add the starter files to a folder that is not empty (never overwriting).")
+def init(folder: Path, force: bool) -> None:
+    """Create a new workspace in FOLDER, ready to build.
+
+    Writes briefgen.yaml, a .gitignore for output/, and sources/ with one
+    reference, two facts (drafts, from the sample) and a brief.  Refuses a
+    folder that is not empty unless --force, and never overwrites a file.
+
+    \b
+    Example:
+      briefgen init my-briefs && cd my-briefs && briefgen build
+    """
+    from briefgen.starter import create
+
+    written, skipped = create(folder, force)
+    for path in written:
+        click.echo(f"wrote {_shown(path)}")
+    for path in skipped:
+        click.echo(f"kept {_shown(path)} (already there)")
+    click.echo(f"next: cd {_shown(folder)} && briefgen build")
+
+
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")

@@ -1,0 +1,106 @@
+"""`briefgen init`: a small working workspace to start from.
+
+The starter facts are real, sourced claims from the sample fact base, left
+as drafts so that the first build shows how a draft is marked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+from briefgen.write import write_atomic
+
+FILES = {
+    "briefgen.yaml": """\
+# briefgen settings: every key is optional. See the README for all of them.
+organization:
+  name: Your organisation
+  contact: "Your name, your.email@example.org"
+paper: letter        # or a4
+lang: en
+""",
+    ".gitignore": """\
+# Built briefs: rebuild them with `briefgen build`.
+output/
+""",
+    "sources/references.yaml": """\
+# References: the sources facts cite. Field names follow CSL-JSON.
+references:
+  - id: msnbc-2025-08-24
+    type: broadcast
+    title: "Expert: Ghislaine Maxwell’s DOJ interview is a snapshot of how America handles sex trafficking cases"
+    publisher: MSNBC
+    issued: 2025-08-24
+    note: "Cited from a news summary of the segment; locators give the summary's numbered points"
+""",
+    "sources/facts.yaml": """\
+# Facts: one claim each, tagged, with at least one citation.
+# Change status to verified (and add reviewed: {by: NAME, on: DATE}) once checked.
+facts:
+  - id: one-in-four-children
+    claim: >-
+      One in four children (25%) report having had an online sexual interaction with an
+      adult, a figure the segment cited as a sign of an epidemic of online sex trafficking.
+    tags: [child-safety, online-exploitation]
+    kind: statistic
+    status: draft
+    priority: 1
+    cite:
+      - ref: msnbc-2025-08-24
+        locator: point 16
+        quote: "One in four (25%) children report having an online sexual interaction with an adult online, indicating an epidemic of online sex trafficking"
+
+  - id: change-tech-incentives
+    claim: >-
+      The segment called for changing the incentives of large technology companies so
+      that they put safety online first.
+    tags: [child-safety]
+    kind: recommendation
+    status: draft
+    cite:
+      - ref: msnbc-2025-08-24
+        locator: point 17
+        quote: "There is a need to change the incentives for big tech to prioritize safety online"
+""",
+    "sources/briefs.yaml": """\
+# Briefs: which facts each page shows. Build them with `briefgen build`.
+briefs:
+  - id: first-brief
+    title: "Online Safety for Children"
+    subtitle: "A first brief made with briefgen"
+    template: one-pager
+    date: 2026-01-15
+    tags: [child-safety]
+    audience: legislative staff
+    max_pages: 1
+    bottom_line: "Replace this with the one thing a reader should remember."
+    sections:
+      - heading: The problem
+        select: child-safety and statistic
+      - heading: What to do
+        select: recommendation
+    ask: "Replace this with what you ask the reader to do."
+""",
+}
+
+
+def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
+    """Write the starter files into `folder`; return (written, skipped).
+
+    Refuses a folder that is not empty unless `force`; never overwrites a file."""
+    if folder.exists() and not folder.is_dir():
+        raise BriefgenError(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise BriefgenError(f"{folder} is not empty: choose an empty folder, or use --force to add the missing "
+                            "starter files (no file is ever overwritten)")
+    written, skipped = [], []
+    for name, text in FILES.items():
+        path = folder / name
+        if path.exists():
+            skipped.append(path)
+            continue
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    (folder / "output").mkdir(exist_ok=True)
+    return written, skipped
