@@ -47,7 +47,8 @@ def generate(root: Path, facts: int, briefs: int, seed: int = 1, tags: int = 40,
             claim = " ".join(rng.choice(WORDS) for _ in range(rng.randint(18, 30))).capitalize()
             lines += [f"  - id: fact-{f:06d}", f"    claim: \"{claim}, with *{rng.randint(2, 90)}%* affected.\"",
                       f"    tags: [{', '.join(chosen)}]", f"    kind: {rng.choice(['statistic', 'finding', 'law'])}",
-                      "    status: verified", f"    priority: {rng.randint(1, 5)}", "    cite:",
+                      "    status: verified", "    reviewed: {by: Benchmark, on: 2026-01-01}",
+                      f"    priority: {rng.randint(1, 5)}", "    cite:",
                       f"      - ref: ref-{rng.randrange(refs):05d}", f"        locator: \"p. {rng.randint(1, 200)}\""]
         (src / "facts" / f"facts-{start // facts_per_file:03d}.yaml").write_text("\n".join(lines) + "\n")
     lines = ["briefs:"]

@@ -128,6 +128,53 @@ def init(folder: Path, force: bool) -> None:
     click.echo(f"next: cd {_shown(folder)} && briefgen build")
 
 
+@cli.command()
+@click.argument("query")
+@click.option("--tag", metavar="EXPR", default=None, help="Only facts matching this tag expression (and their sources).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many results at most.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people (matched words in bold on a terminal); json for tools.")
+@click.pass_obj
+def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> None:
+    """Find facts and references by their words, best match first.
+
+    Matches word stems, ignoring case and accents ("trafficked" finds
+    "trafficking"), ranked with BM25.  Shows each result's id, status, tags
+    and file:line.
+
+    \b
+    Example:
+      briefgen search "section 230 immunity"
+      briefgen search trafficking --tag "not maxwell-case" --format json
+    """
+    import json
+
+    from briefgen import search as finder
+    from briefgen.load import load
+    from briefgen.plan import parse_option
+    from briefgen.workspace import find_root
+
+    sources = load(find_root(root))
+    expr = parse_option(tag, "--tag") if tag is not None else None
+    hits = finder.search(sources, query, expr, limit)
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "kind": h.kind, "id": h.id, "score": round(h.score, 4), "text": h.text, "tags": h.tags,
+            "status": h.status, "path": h.path, "line": h.line,
+        } for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"no fact or reference matches '{query}'")
+    for h in hits:
+        label = f"{h.id}  [{h.status}]  {', '.join(h.tags)}" if h.kind == "fact" else f"{h.id}  [reference]"
+        click.echo(f"{click.style(label, bold=True)}  {h.path}:{h.line}")
+        text = " ".join(h.text.split())
+        click.echo("    " + finder.highlight(text, h.stems, lambda w: click.style(w, bold=True, fg="yellow")))
+    if sources.problems:
+        click.echo(f"(the workspace has {len(sources.problems)} problems: entries with errors are not searched; "
+                   "run briefgen check)", err=True)
+
+
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")

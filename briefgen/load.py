@@ -77,12 +77,13 @@ def source_files(root: Path) -> list[Path]:
 def load(root: Path) -> Sources:
     """Read and validate every source file of the workspace at `root`."""
     # The cyclic garbage collector finds nothing to free among freshly parsed
-    # nodes, yet on large files it costs more than the parse itself.
+    # data, yet on large files it costs more than the parse itself.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _load(root)
     finally:
+        gc.freeze()  # the records live as long as the command: never rescan them
         if gc_was_enabled:
             gc.enable()
 
@@ -278,15 +279,15 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
         sources.complete = False  # whatever it meant to define is unknown
         return
     for key, items in data.items():
-        line = lines.get((key,)) or 1
+        where = Origin(path=rel, lines=lines, prefix=(key,))  # its line is looked up only for a problem
         if key not in RECORD_TYPES:
-            sources.problems.append(Problem(rel, line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; "
+            sources.problems.append(Problem(rel, where.line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; "
                                             f"{_top_level_hint()}", "unknown-key"))
             continue
         if items is None:
             continue
         if not isinstance(items, list):
-            sources.problems.append(Problem(rel, line, f"'{key}' must be a list (each entry starting with '- ')", "not-a-list"))
+            sources.problems.append(Problem(rel, where.line, f"'{key}' must be a list (each entry starting with '- ')", "not-a-list"))
             continue
         model = RECORD_TYPES[key]
         for index, item in enumerate(items):
