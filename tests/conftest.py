@@ -135,3 +135,33 @@ def run():
         return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
 
     return invoke
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def expected(*lines: str) -> list[str]:
+    """The stderr lines for these problems, with the count line the CLI adds."""
+    return [*lines, f"{len(lines)} problems found."] if len(lines) > 1 else list(lines)
+
+
+@pytest.fixture(params=["check", "build"])
+def refused(request, run):
+    """refused(root) -> stderr lines, after asserting that `check` (and, in the
+    second run, `build`) refused the workspace cleanly: exit 1, no traceback,
+    and nothing written or changed."""
+    command = request.param
+
+    def invoke(root) -> list[str]:
+        before = files_under(root)
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.stderr
+        assert "ok:" not in result.stdout
+        assert "wrote" not in result.stdout
+        assert files_under(root) == before  # nothing written, nothing changed
+        assert not (root / "output").exists()
+        return result.stderr.splitlines()
+
+    return invoke

@@ -28,7 +28,7 @@ import pytest
 
 from briefgen.build import check_workspace
 from briefgen.errors import BriefgenError, Problem
-from conftest import BRIEFS, FACTS
+from conftest import BRIEFS, FACTS, expected, files_under
 
 BAD = "sources/x.yaml"
 
@@ -57,34 +57,6 @@ def brief_two(sections: str) -> str:
         "    date: 2026-01-01\n"
         "    sections:\n"
     ) + sections
-
-
-def files_under(root) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def expected(*lines: str) -> list[str]:
-    return [*lines, f"{len(lines)} problems found."] if len(lines) > 1 else list(lines)
-
-
-@pytest.fixture(params=["check", "build"])
-def refused(request, run):
-    """refused(root) -> stderr lines, after asserting the command refused the
-    workspace cleanly: exit 1, no traceback, and (for build) nothing written."""
-    command = request.param
-
-    def invoke(root) -> list[str]:
-        before = files_under(root)
-        result = run(root, command)
-        assert result.exit_code == 1, result.output
-        assert "Traceback" not in result.stderr
-        assert "ok:" not in result.stdout
-        assert "wrote" not in result.stdout
-        assert files_under(root) == before
-        assert not (root / "output").exists()
-        return result.stderr.splitlines()
-
-    return invoke
 
 
 # ---------------------------------------------------------------- the clean case

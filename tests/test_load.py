@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from briefgen.load import load
-from conftest import FACTS
+from conftest import FACTS, expected
 
 BAD = "sources/x.yaml"
 
@@ -65,38 +65,6 @@ briefs:
 
 SLUG_HELP = "is not a valid id: use lowercase letters, digits and hyphens, starting with a letter or digit"
 TOP_LEVEL_HINT = "a source file holds up to three lists: references, facts, briefs"
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def files_under(root) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def expected(*lines: str) -> list[str]:
-    """The stderr lines for these problems, with the count line the CLI adds."""
-    return [*lines, f"{len(lines)} problems found."] if len(lines) > 1 else list(lines)
-
-
-@pytest.fixture(params=["check", "build"])
-def refused(request, run):
-    """refused(root) -> stderr lines, after asserting the command refused the
-    workspace cleanly: exit 1, no traceback, and (for build) nothing written."""
-    command = request.param
-
-    def invoke(root) -> list[str]:
-        before = files_under(root)
-        result = run(root, command)
-        assert result.exit_code == 1, result.output
-        assert "Traceback" not in result.stderr
-        assert "ok:" not in result.stdout
-        assert "wrote" not in result.stdout
-        assert files_under(root) == before  # nothing written, nothing changed
-        assert not (root / "output").exists()
-        return result.stderr.splitlines()
-
-    return invoke
 
 
 def bad_file(make_workspace, text: str):
