@@ -92,6 +92,10 @@ def check_workspace(root: Path, today: dt.date | None = None, strict: bool = Fal
         workspace = check(load(find_root(root)), template_names(root), root)
         selector = Selector(workspace)
         cited, problems = {}, []
+        if (root / "templates").is_dir():
+            from briefgen.render import template_problems
+
+            problems += template_problems(root)
         found = review(workspace, root, today or dt.date.today())
         warnings = [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]

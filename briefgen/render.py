@@ -156,6 +156,25 @@ def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
+def template_problems(root: Path) -> list[Problem]:
+    """Syntax errors in the workspace's own templates, so that `check` finds
+    them before a build does."""
+    own = root / "templates"
+    env = environment(tuple(template_dirs(root)))
+    problems = []
+    for path in sorted(own.glob("*" + TEMPLATE_SUFFIX)):
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(_template_path(exc.filename, root), exc.lineno or 0,
+                                    f"template error: {exc.message}", "template-error"))
+        except jinja2.TemplateNotFound:
+            pass  # an include that is missing shows when the template is used
+        except UnicodeDecodeError:
+            problems.append(Problem(shown(path, root), 0, "template is not UTF-8 text", "template-error"))
+    return problems
+
+
 def _template_path(filename: str | None, root: Path) -> str:
     if not filename:
         return "templates"

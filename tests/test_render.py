@@ -146,3 +146,28 @@ def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
     job = Job("brief:brief-one", "brief", "brief-one", check_workspace(root)[1]["brief-one"])
     rendered = render_job(job, root, Options(formats=("html",)))
     assert list(rendered.files) == ["brief-one.html", "brief-one.manifest.json"]
+
+
+def test_check_finds_syntax_errors_in_workspace_templates(make_workspace, run):
+    root = make_workspace(extra={"templates/handout.html": "ok\n{% for %}\n"})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/handout.html:2: template error:")
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_built_in_text_colours_have_at_least_4_5_to_1_contrast():
+    from briefgen.workspace import BUILTIN_TEMPLATES
+
+    css = (BUILTIN_TEMPLATES / "briefgen.css").read_text()
+    colours = dict(re.findall(r"--(ink|muted|primary|accent|wash): (#[0-9a-f]{6});", css))
+    for text in ("ink", "muted", "primary", "accent"):
+        for background in ("#ffffff", colours["wash"]):
+            lighter, darker = sorted((_luminance(colours[text]), _luminance(background)), reverse=True)
+            ratio = (lighter + 0.05) / (darker + 0.05)
+            assert ratio >= 4.5, (text, background, ratio)
