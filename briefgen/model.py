@@ -98,8 +98,21 @@ def _url(value: str) -> str:
 Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug)]
 Tag = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_tag)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
-Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX)]
-Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX)]
+# Python-Markdown takes time quadratic in the number of '[' it cannot pair
+# (5,000 of them: seconds); no fact needs more than a few links.
+BRACKETS_MAX = 64
+
+
+def _markdown_bounds(value: str) -> str:
+    if value.count("[") > BRACKETS_MAX:
+        raise Invalid(f"too many '[' ({value.count('[')}; at most {BRACKETS_MAX} in one field)", "too-long")
+    return value
+
+
+Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX),
+                  AfterValidator(_markdown_bounds)]
+Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
+                 AfterValidator(_markdown_bounds)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]
