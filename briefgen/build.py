@@ -11,6 +11,8 @@ template error, a page limit) is reported, and the others still build.
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -34,11 +36,13 @@ from briefgen.plan import Job, SheetRequest, plan
 from briefgen.review import review, stale
 from briefgen.select import Selector, select
 from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names
-from briefgen.write import output_path, write_atomic
+from briefgen.write import output_path, sweep, write_atomic
 
 FORMATS = ("html", "pdf")
 INDEX_NAME = "index.html"
 MANIFEST_SUFFIX = ".manifest.json"
+TIME_LIMIT = 120.0  # a one-pager takes a quarter of a second
+MEMORY_LIMIT = 2048
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Options:
     config: Config = Config()
     pdf_variant: str | None = DEFAULT_VARIANT
     fit: bool = True
+    time_limit: float | None = TIME_LIMIT  # seconds for one document
+    memory_limit: int | None = MEMORY_LIMIT  # megabytes for one PDF worker
 
 
 @dataclass
@@ -131,7 +137,8 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
           out_dir: Path | None = None, *, tag: str | None = None, per_tag: bool = False,
           sheets: tuple[SheetRequest, ...] = (), jobs: int = 1, force: bool = False,
           pdf_variant: str | None = DEFAULT_VARIANT, fit: bool = True, release: bool = False,
-          today: dt.date | None = None,
+          today: dt.date | None = None, time_limit: float | None = TIME_LIMIT,
+          memory_limit: int | None = MEMORY_LIMIT,
           progress: Callable[[int], Callable[[Job], None]] | None = None) -> BuildResult:
     """Build the requested documents into `out_dir` (default: the workspace's output/).
 
@@ -145,6 +152,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     job_list = plan(workspace, cited, brief_ids=brief_ids, tag=tag, per_tag=per_tag, sheets=sheets,
                     templates=template_names(root), today=build_date())
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
+    sweep(out_dir)  # what a killed build may have left
     cache = Cache.open(out_dir)
     result = BuildResult(warnings=list(warnings))
     if release:
@@ -152,7 +160,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     if cache.problem:
         result.warnings.append(Problem(shown(cache.path, root), 0, f"build cache {cache.problem}; rebuilding everything",
                                        "cache-reset", "warning"))
-    options = Options(formats, workspace.config, pdf_variant, fit)
+    options = Options(formats, workspace.config, pdf_variant, fit, time_limit, memory_limit)
     digests = _Digests(root, options)
     stale = []
     for job in job_list:
@@ -217,6 +225,7 @@ class _Digests:
 
     def __init__(self, root: Path, options: Options):
         self.root = root
+        # The limits change whether a document builds, not what it looks like.
         self.options = f"{options.formats}|{options.pdf_variant}|{options.fit}|{options.config.model_dump_json()}"
         self._templates: dict[str, str] = {}
         self._records: dict[int, str] = {}
@@ -246,24 +255,47 @@ class _Digests:
 
 
 def _render_all(jobs: list[Job], root: Path, options: Options, workers: int):
-    """A Rendered for each job, in job order."""
-    if workers <= 1 or len(jobs) <= 1 or "pdf" not in options.formats:
+    """A Rendered for each job, in job order.
+
+    HTML-only documents render in this process, under the time limit.  PDFs
+    render in worker processes, which also carry the memory limit; a worker
+    that dies takes only its own document with it."""
+    if "pdf" not in options.formats:
         for job in jobs:
-            yield render_job(job, root, options)
+            yield _limited(job, root, options)
         return
-    workers = min(workers, len(jobs))
+    remaining = list(range(len(jobs)))
+    while remaining:
+        with _pool(jobs, root, options, min(workers, len(remaining))) as (pool, submit):
+            futures = [submit(pool, i) for i in remaining]
+            for n, (i, future) in enumerate(zip(remaining, futures)):
+                try:
+                    yield future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    yield _failed(jobs[i], "the renderer stopped abruptly (out of memory, or a crash)", "render-crash")
+                    remaining = remaining[n + 1:]
+                    break
+            else:
+                remaining = []
+
+
+@contextlib.contextmanager
+def _pool(jobs: list[Job], root: Path, options: Options, workers: int):
+    """A pool of worker processes and a way to hand each a job.  Forked
+    workers inherit the jobs, so each is sent only its number."""
+    global _FORKED
+    limit = (options.memory_limit,)
     if "fork" in multiprocessing.get_all_start_methods():
-        # Forked workers inherit the jobs: each is sent only its number.
-        global _FORKED
         _FORKED = (jobs, root, options)
         try:
-            with concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
-                yield from pool.map(_render_forked, range(len(jobs)))
+            with concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                                        initializer=_limit_memory, initargs=limit) as pool:
+                yield pool, lambda p, i: p.submit(_render_forked, i)
         finally:
             _FORKED = None
     else:  # pragma: no cover - platforms without fork
-        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(render_job, jobs, [root] * len(jobs), [options] * len(jobs))
+        with concurrent.futures.ProcessPoolExecutor(workers, initializer=_limit_memory, initargs=limit) as pool:
+            yield pool, lambda p, i: p.submit(_limited, jobs[i], root, options)
 
 
 _FORKED: tuple[list[Job], Path, Options] | None = None
@@ -271,7 +303,54 @@ _FORKED: tuple[list[Job], Path, Options] | None = None
 
 def _render_forked(number: int) -> Rendered:
     jobs, root, options = _FORKED
-    return render_job(jobs[number], root, options)
+    return _limited(jobs[number], root, options)
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if megabytes:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (megabytes * 2**20, megabytes * 2**20))
+        except (ImportError, ValueError, OSError):  # pragma: no cover - platforms without the limit
+            pass
+
+
+class _Overtime(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Overtime
+
+
+def _limited(job: Job, root: Path, options: Options) -> Rendered:
+    """render_job, stopped when it runs past the time limit or out of memory."""
+    import signal
+    import threading
+
+    timed = bool(options.time_limit) and hasattr(signal, "setitimer") and \
+        threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, options.time_limit)
+    try:
+        return render_job(job, root, options)
+    except _Overtime:
+        return _failed(job, f"took longer than {options.time_limit:g} s to render and was stopped "
+                            "(--time-limit sets the limit)", "render-limit")
+    except MemoryError:
+        return _failed(job, f"needed more than {options.memory_limit} MB to render and was stopped "
+                            "(--memory-limit sets the limit)", "render-limit")
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _failed(job: Job, why: str, code: str) -> Rendered:
+    path, line = job.brief.at()
+    return Rendered(problems=[Problem(path, line, f"{job.kind} '{job.stem}' {why}", code, subject=job.brief.id)])
 
 
 def render_job(job: Job, root: Path, options: Options) -> Rendered:

@@ -219,6 +219,10 @@ PDF_VARIANTS = ["pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf
 
 def _build_options(f):
     """Options shared by `build` and `sheet`."""
+    f = click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MB",
+                     help="Stop a PDF render that needs more memory than this; that document fails.")(f)
+    f = click.option("--time-limit", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+                     metavar="SECONDS", help="Stop a document that takes longer than this to render; it fails.")(f)
     f = _today_option(f)
     f = click.option("--pdf-variant", default="pdf/ua-1", show_default=True, type=click.Choice(PDF_VARIANTS),
                      help="The PDF flavour WeasyPrint writes: pdf/ua-1 is tagged for screen readers, "
@@ -248,7 +252,7 @@ def _build_options(f):
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
           out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
-          today) -> None:
+          today, time_limit: float, memory_limit: int) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
@@ -267,7 +271,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 
     ids = list(brief_ids) if brief_ids or tag else None
     _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
-         pdf_variant=pdf_variant, release=release, today=today)
+         pdf_variant=pdf_variant, release=release, today=today, time_limit=time_limit, memory_limit=memory_limit)
 
 
 @cli.command()
@@ -277,7 +281,8 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @_build_options
 @click.pass_obj
 def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, out: Path | None,
-          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today) -> None:
+          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today, time_limit: float,
+          memory_limit: int) -> None:
     """Render one fact sheet of every fact matching a tag expression.
 
     The sheet goes to output/sheets/<EXPR as a slug>.html and .pdf, with the
@@ -290,6 +295,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     from briefgen.plan import SheetRequest
 
     _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant, today=today,
+         time_limit=time_limit, memory_limit=memory_limit,
          sheets=(SheetRequest(expression, title, template),))
 
 

@@ -122,6 +122,8 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
         path, line = brief.at("template")
         raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}",
                                     "template-error", subject=brief.id)) from None
+    except MemoryError:
+        raise  # a limit of the build, reported by it
     except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code: any fault in it is theirs
         path, line = brief.at("template")
         raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: "

@@ -10,6 +10,7 @@ practice; a power cut may need a rebuild, which the cache then does.)
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,23 @@ def output_path(out_dir: Path, name: str) -> Path:
     if not target.is_relative_to(out_dir.resolve()) or target == out_dir.resolve():
         raise BriefgenError(f"refusing to write '{name}' outside the output folder {out_dir}")
     return target
+
+
+_TEMPORARY = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def sweep(out_dir: Path) -> int:
+    """Remove the temporary files a killed build left in the output folder."""
+    swept = 0
+    if out_dir.is_dir():
+        for path in out_dir.rglob(".*.tmp"):
+            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+                try:
+                    path.unlink()
+                    swept += 1
+                except OSError:
+                    pass
+    return swept
 
 
 def write_atomic(path: Path, data: bytes) -> None:
