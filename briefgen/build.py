@@ -286,6 +286,9 @@ def _pool(jobs: list[Job], root: Path, options: Options, workers: int):
     global _FORKED
     limit = (options.memory_limit,)
     if "fork" in multiprocessing.get_all_start_methods():
+        from briefgen.pdf import prepare
+
+        prepare()
         _FORKED = (jobs, root, options)
         try:
             with concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),

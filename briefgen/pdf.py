@@ -66,6 +66,14 @@ def _font_config():
     return FontConfiguration()
 
 
+def prepare() -> None:
+    """Import WeasyPrint and load the fonts now: forked workers then inherit
+    them instead of each paying for them."""
+    import weasyprint  # noqa: F401
+
+    _font_config()
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
