@@ -65,6 +65,22 @@ facts:
       - ref: report-2024
 """
 
+# A valid fact of the default fact base's shape, for a file of its own; its lines:
+#   1 facts:
+#   2   - id: zz
+#   3     claim: "Z"
+#   4     tags: [topic-x]
+#   5     cite:
+#   6       - ref: statute
+FACT = """\
+facts:
+  - id: zz
+    claim: "Z"
+    tags: [topic-x]
+    cite:
+      - ref: statute
+"""
+
 BRIEFS = """\
 briefs:
   - id: brief-one

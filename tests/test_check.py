@@ -28,24 +28,9 @@ import pytest
 
 from briefgen.build import check_workspace
 from briefgen.errors import BriefgenError, Problem
-from conftest import BRIEFS, FACTS, expected, files_under
+from conftest import BRIEFS, FACT, FACTS, expected, files_under
 
 BAD = "sources/x.yaml"
-
-#   1 facts:
-#   2   - id: zz
-#   3     claim: "Z"
-#   4     tags: [topic-x]
-#   5     cite:
-#   6       - ref: statute
-FACT = """\
-facts:
-  - id: zz
-    claim: "Z"
-    tags: [topic-x]
-    cite:
-      - ref: statute
-"""
 
 
 def brief_two(sections: str) -> str:

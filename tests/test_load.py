@@ -13,25 +13,9 @@ import datetime as dt
 import pytest
 
 from briefgen.load import load
-from conftest import FACTS, expected
+from conftest import FACT, FACTS, expected
 
 BAD = "sources/x.yaml"
-
-# A valid fact of the default fact base's shape, lines numbered below:
-#   1 facts:
-#   2   - id: zz
-#   3     claim: "Z"
-#   4     tags: [topic-x]
-#   5     cite:
-#   6       - ref: statute
-FACT = """\
-facts:
-  - id: zz
-    claim: "Z"
-    tags: [topic-x]
-    cite:
-      - ref: statute
-"""
 
 #   1 references:
 #   2   - id: rr
