@@ -175,6 +175,27 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
                    "run briefgen check)", err=True)
 
 
+@cli.command()
+@click.option("--config", "of_config", is_flag=True, help="The schema of briefgen.yaml instead of a source file.")
+def schema(of_config: bool) -> None:
+    """Print the JSON Schema of the source files (or of briefgen.yaml).
+
+    Editors that check YAML against a schema (VS Code's YAML extension, for
+    one) then show mistakes and offer field names while you type.
+
+    \b
+    Example:
+      briefgen schema > sources.schema.json
+      # then, as the first line of each file in sources/:
+      # yaml-language-server: $schema=../sources.schema.json
+    """
+    import json
+
+    from briefgen.schema import config_schema, source_schema
+
+    click.echo(json.dumps(config_schema() if of_config else source_schema(), indent=2, ensure_ascii=False))
+
+
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")

@@ -25,6 +25,7 @@ lang: en
 output/
 """,
     "sources/references.yaml": """\
+# yaml-language-server: $schema=../sources.schema.json
 # References: the sources facts cite. Field names follow CSL-JSON.
 references:
   - id: msnbc-2025-08-24
@@ -35,6 +36,7 @@ references:
     note: "Cited from a news summary of the segment; locators give the summary's numbered points"
 """,
     "sources/facts.yaml": """\
+# yaml-language-server: $schema=../sources.schema.json
 # Facts: one claim each, tagged, with at least one citation.
 # Change status to verified (and add reviewed: {by: NAME, on: DATE}) once checked.
 facts:
@@ -64,6 +66,7 @@ facts:
         quote: "There is a need to change the incentives for big tech to prioritize safety online"
 """,
     "sources/briefs.yaml": """\
+# yaml-language-server: $schema=../sources.schema.json
 # Briefs: which facts each page shows. Build them with `briefgen build`.
 briefs:
   - id: first-brief
@@ -94,8 +97,13 @@ def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise BriefgenError(f"{folder} is not empty: choose an empty folder, or use --force to add the missing "
                             "starter files (no file is ever overwritten)")
+    import json
+
+    from briefgen.schema import SCHEMA_FILE, source_schema
+
+    files = {**FILES, SCHEMA_FILE: json.dumps(source_schema(), indent=2, ensure_ascii=False) + "\n"}
     written, skipped = [], []
-    for name, text in FILES.items():
+    for name, text in files.items():
         path = folder / name
         if path.exists():
             skipped.append(path)

@@ -11,7 +11,8 @@ def test_init_then_build_works(tmp_path, run):
     result = CliRunner().invoke(cli, ["init", str(folder)])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        ".gitignore", "briefgen.yaml", "sources/briefs.yaml", "sources/facts.yaml", "sources/references.yaml"]
+        ".gitignore", "briefgen.yaml", "sources.schema.json", "sources/briefs.yaml", "sources/facts.yaml",
+        "sources/references.yaml"]
     assert run(folder, "check").exit_code == 0
     built = run(folder, "build")
     assert built.exit_code == 0, built.stderr
