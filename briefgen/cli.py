@@ -196,6 +196,32 @@ def schema(of_config: bool) -> None:
     click.echo(json.dumps(config_schema() if of_config else source_schema(), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("what", type=click.Choice(["references"]))
+@click.option("--format", "fmt", type=click.Choice(["csl-json"]), default="csl-json", show_default=True,
+              help="CSL-JSON, which Zotero and other reference managers import.")
+@click.pass_obj
+def export(root: Path, what: str, fmt: str) -> None:
+    """Write the workspace's references to standard output, as CSL-JSON.
+
+    \b
+    Example:
+      briefgen export references > references.json
+    """
+    import json
+
+    from briefgen.export import csl_json
+    from briefgen.load import load
+    from briefgen.workspace import find_root
+
+    sources = load(find_root(root))
+    if sources.problems:
+        from briefgen.errors import BriefgenError
+
+        raise BriefgenError(sources.problems)
+    click.echo(json.dumps(csl_json(sources.references), indent=2, ensure_ascii=False))
+
+
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")
