@@ -158,7 +158,7 @@ def _overfull(root: Path, briefs: int) -> Path:
         ids = rng.sample(range(n), rng.randint(8, 20))
         lines += [f"  - id: fit-{b:03d}", f"    title: \"Over-full brief {b}\"", "    template: one-pager",
                   "    date: 2026-01-15", "    max_pages: 1", "    sections:",
-                  f"      - heading: Facts", f"        facts: [{', '.join(f'f{i}' for i in ids)}]"]
+                  "      - heading: Facts", f"        facts: [{', '.join(f'f{i}' for i in ids)}]"]
     (src / "briefs.yaml").write_text("\n".join(lines) + "\n")
     return root
 

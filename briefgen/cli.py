@@ -314,8 +314,6 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build section-230-one-pager --format pdf --out /tmp/briefs
       briefgen build --tag "child-safety or section-230" --per-tag
     """
-    from briefgen.build import build as run_build
-
     ids = list(brief_ids) if brief_ids or tag else None
     _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
          pdf_variant=pdf_variant, release=release, today=today, time_limit=time_limit, memory_limit=memory_limit)

@@ -16,7 +16,6 @@ import datetime as dt
 import difflib
 import functools
 import html.parser
-import re
 import unicodedata
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """End to end through the command line: build the sample, read the files back."""
 
-import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser

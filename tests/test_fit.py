@@ -4,7 +4,6 @@ facts out, lowest priority first."""
 import json
 import re
 
-import pytest
 from pypdf import PdfReader
 
 LONG = "This claim is long enough to take several lines on the page. " * 4

@@ -14,7 +14,7 @@ def test_fetcher_serves_workspace_files_and_refuses_everything_else(tmp_path):
     outside = tmp_path / "secret.svg"
     outside.write_text(SVG)
     os.symlink(outside, ws / "link.svg")
-    html = f"""<html><head><style>@import url("file:///etc/passwd");</style></head><body>
+    html = """<html><head><style>@import url("file:///etc/passwd");</style></head><body>
       <img src="logo.svg" alt="ok">
       <img src="file:///etc/passwd" alt="passwd">
       <img src="../secret.svg" alt="parent">

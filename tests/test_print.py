@@ -1,13 +1,11 @@
 """Print-perfect PDFs: tagged and accessible, reproducible to the byte, branded
 from briefgen.yaml, on the paper asked for."""
 
-import shutil
-
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from conftest import SAMPLE, copy_sample
+from conftest import copy_sample
 
 SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
             '<rect width="40" height="40" fill="#0b5d4b"/></svg>')
