@@ -155,7 +155,13 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
     from briefgen.workspace import find_root
 
     sources = load(find_root(root))
-    expr = parse_option(tag, "--tag") if tag is not None else None
+    expr = None
+    if tag is not None:
+        from briefgen.plan import unknown_tags
+
+        expr = parse_option(tag, "--tag")
+        known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
+        unknown_tags(expr, known, "--tag", tag)
     hits = finder.search(sources, query, expr, limit)
     if fmt == "json":
         click.echo(json.dumps([{
@@ -171,8 +177,9 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
         text = " ".join(h.text.split())
         click.echo("    " + finder.highlight(text, h.stems, lambda w: click.style(w, bold=True, fg="yellow")))
     if sources.problems:
-        click.echo(f"(the workspace has {len(sources.problems)} problems: entries with errors are not searched; "
-                   "run briefgen check)", err=True)
+        count = len(sources.problems)
+        click.echo(f"(the workspace has {count} problem{'' if count == 1 else 's'}: entries with errors are not "
+                   "searched; run briefgen check)", err=True)
 
 
 @cli.command()
@@ -264,11 +271,18 @@ PDF_VARIANTS = ["pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf
                 "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g"]
 
 
+def _finite(ctx, param, value):
+    if value != value:  # NaN passes every range check
+        raise click.BadParameter("must be a number of seconds")
+    return value
+
+
 def _build_options(f):
     """Options shared by `build` and `sheet`."""
     f = click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MB",
                      help="Stop a PDF render that needs more memory than this; that document fails.")(f)
-    f = click.option("--time-limit", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+    f = click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=120.0, show_default=True,
+                     callback=_finite,
                      metavar="SECONDS", help="Stop a document that takes longer than this to render; it fails.")(f)
     f = _today_option(f)
     f = click.option("--pdf-variant", default="pdf/ua-1", show_default=True, type=click.Choice(PDF_VARIANTS),

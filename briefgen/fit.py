@@ -23,7 +23,6 @@ from briefgen.pdf import Layout
 
 _MIN_SCALE = re.compile(r'<meta name="briefgen:min-scale" content="([0-9.]+)"')
 MARGIN = 0.985  # aim a little under the limit: layout is not perfectly smooth in scale
-MAX_ROUNDS = 6
 
 
 @dataclass(frozen=True)
@@ -95,8 +94,10 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
     candidates = sorted((f for f in reversed(order) if f.priority > 1), key=lambda f: -f.priority)
     dropped: list[str] = []
     current = cited
-    for _ in range(MAX_ROUNDS):
-        over = layout.used_height() - target
+    while candidates:
+        # Page breaks can waste room, so the content may measure under the
+        # limit and still run over: then leave out at least one more fact.
+        over = max(layout.used_height() - target, 1.0)
         heights = layout.element_heights()
         freed = 0.0
         while candidates and freed < over:
@@ -106,15 +107,14 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
             still_cited = {c.ref for f in order if f.id not in dropped for c in f.cite}
             freed += sum(heights.get(f"ref:{c.ref}", 0.0) for c in {c.ref: c for c in fact.cite}.values()
                          if c.ref not in still_cited)
-        if freed == 0.0:
-            break
         current = without(cited, set(dropped))
         html, layout = _lay_out(render, current, scale, root, roots)
         layouts += 1
         if layout.pages <= limit:
             return Fitted(current, html, layout, scale, tuple(dropped), layouts)
     keep = [f.id for f in order if f.priority == 1]
-    raise _overflow(brief, layout, target, f"even at {scale:.0%} scale with {len(dropped)} facts left out; "
+    left_out = f"{len(dropped)} fact{'' if len(dropped) == 1 else 's'} left out"
+    raise _overflow(brief, layout, target, f"even at {scale:.0%} scale with {left_out}; "
                     + (f"the priority-1 facts cannot be left out: {', '.join(keep)}" if keep
                        else "the rest of the brief is too long on its own"))
 
@@ -125,7 +125,7 @@ def _lay_out(render, cited: CitedBrief, scale: float, root: Path, roots) -> tupl
 
 
 def _overflow(brief, layout: Layout, target: float, why: str) -> BriefgenError:
-    over = (layout.used_height() - target) / layout.page_height
+    over = max(0.01, (layout.used_height() - target) / layout.page_height)  # page breaks may waste the rest
     path, line = brief.at("max_pages")
     pages = "page" if brief.max_pages == 1 else "pages"
     return BriefgenError(Problem(path, line, (

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import functools
 import html.parser
+import re
 import unicodedata
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def review(workspace: Workspace, root: Path, today: dt.date) -> list[Problem]:
     for fact in workspace.facts.values():
         for i, c in enumerate(fact.cite):
             text = snapshots.get(c.ref)
-            if c.quote and text is not None and normalise(c.quote) not in text:
+            if c.quote and text is not None and not quoted(c.quote, text):
                 closest = closest_passage(c.quote, text)
                 problems.append(_at(fact, ("cite", i, "quote"), f"fact '{fact.id}': the quote does not occur in "
                                     f"the snapshot of '{c.ref}'; the closest passage is: \"{closest}\"",
@@ -58,7 +59,10 @@ def review(workspace: Workspace, root: Path, today: dt.date) -> list[Problem]:
 
 def stale(fact: Fact, workspace: Workspace, today: dt.date) -> str | None:
     """Why a fact is stale on `today`, or None."""
-    if fact.review_by is not None and fact.review_by < today:
+    if not fact.renderable:
+        return None  # retired and disputed facts are never shown
+    reviewed_again = fact.reviewed is not None and fact.review_by is not None and fact.reviewed.on >= fact.review_by
+    if fact.review_by is not None and fact.review_by < today and not reviewed_again:
         return f"its review was due on {fact.review_by.isoformat()}"
     limit = workspace.config.stale_after_days
     if limit and fact.kind == "statistic" and fact.as_of is not None and (today - fact.as_of).days > limit:
@@ -83,12 +87,19 @@ def _snapshot(ref, root: Path) -> tuple[str | None, Problem | None]:
     except (OSError, UnicodeDecodeError):
         return None, _at(ref, ("snapshot",), f"reference '{ref.id}': snapshot '{ref.snapshot}' is not readable "
                          "UTF-8 text", "unreadable-file")
-    return _normalised_text(raw, path.suffix.lower() in (".html", ".htm")), None
+    return _normalised_text(raw, path.suffix.lower()), None
 
 
 @functools.lru_cache(maxsize=64)
-def _normalised_text(raw: str, is_html: bool) -> str:
-    return normalise(_html_text(raw) if is_html else raw)
+def _normalised_text(raw: str, suffix: str) -> str:
+    if suffix in (".html", ".htm"):
+        raw = _html_text(raw)
+    elif suffix == ".md":
+        raw = _MARKDOWN_MARKS.sub("", raw)
+    return normalise(raw)
+
+
+_MARKDOWN_MARKS = re.compile(r"[*_`#>]+")
 
 
 class _Text(html.parser.HTMLParser):
@@ -99,19 +110,27 @@ class _Text(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in ("script", "style")
+        if tag in _BLOCKS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         self._skip -= tag in ("script", "style") and self._skip > 0
+        if tag in _BLOCKS:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
 
 
+_BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+                    "header hr li main nav ol p pre section table td th tr ul".split())
+
+
 def _html_text(raw: str) -> str:
     parser = _Text()
     parser.feed(raw)
-    return " ".join(parser.parts)
+    return "".join(parser.parts)  # inline tags (<b>25</b>%) join without a space
 
 
 _FOLD = str.maketrans({
@@ -123,25 +142,55 @@ _FOLD = str.maketrans({
 
 
 def normalise(text: str) -> str:
-    """Text as quotes are compared: case, white space, quote marks, dashes and the ellipsis folded."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD).replace("\u2026", "...").casefold()
+    """Text as quotes are compared: white space, quote marks, dashes and the
+    ellipsis folded (case is folded when comparing, not here, so that the
+    closest passage can be shown as the source wrote it)."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).replace("\u2026", "...")
     return " ".join(text.split())
 
 
-def closest_passage(quote: str, text: str, width: int = 0) -> str:
-    """The stretch of `text` (normalised) most like `quote`."""
-    target = normalise(quote)
+def quoted(quote: str, text: str) -> bool:
+    """Does `text` (normalised) hold `quote`?  Whole words only ("5 million"
+    is not in "15 million"); an ellipsis in the quote stands for words left
+    out, so its parts must occur in order."""
+    haystack = text.casefold()
+    position = 0
+    for part in (p.strip() for p in normalise(quote).casefold().split("...")):
+        if not part:
+            continue
+        before = r"(?<!\w)" if part[0].isalnum() else ""
+        after = r"(?!\w)" if part[-1].isalnum() else ""
+        found = re.compile(before + re.escape(part) + after).search(haystack, position)
+        if found is None:
+            return False
+        position = found.end()
+    return True
+
+
+MAX_CANDIDATES = 3000  # bounds the search for the closest passage in a long snapshot
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The stretch of `text` most like `quote`, as the snapshot wrote it.
+
+    Only windows starting near a word the quote shares with the text are
+    compared, and at most MAX_CANDIDATES of them, so a long snapshot costs
+    little."""
+    target = normalise(quote).casefold()
     words = text.split(" ")
+    folded = [w.casefold() for w in words]
     size = max(1, len(target.split(" ")))
+    quote_words = set(target.split(" "))
+    starts = sorted({max(0, i - offset) for i, w in enumerate(folded) if w in quote_words
+                     for offset in (0, size // 2)})[:MAX_CANDIDATES] or [0]
     best, best_ratio = "", -1.0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target)
-    for start in range(0, max(1, len(words) - size + 1)):
-        candidate = " ".join(words[start:start + size])
-        matcher.set_seq1(candidate)
+    for start in starts:
+        matcher.set_seq1(" ".join(folded[start:start + size]))
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
+            best, best_ratio = " ".join(words[start:start + size]), ratio
     return best

@@ -68,8 +68,12 @@ def select(brief: Brief, selector: Selector) -> list[SelectedSection]:
             candidates = [selector.workspace.facts[i] for i in section.facts]
         else:
             candidates = selector.matching(section.select)
-        chosen = tuple(f for f in candidates if f.id not in used)
-        used.update(f.id for f in chosen)
+        chosen = []
+        for fact in candidates:  # a fact named twice, even in one section, shows once
+            if fact.id not in used:
+                used.add(fact.id)
+                chosen.append(fact)
+        chosen = tuple(chosen)
         if not chosen:
             path, line = brief.at("sections", s, "select" if section.select else "facts")
             why = (f"no renderable fact matches '{section.select}'" if section.select and not candidates

@@ -148,7 +148,7 @@ def test_a_changed_word_in_a_quote_is_an_error_with_the_closest_passage(make_wor
     assert result.exit_code == 1
     assert result.stderr == (
         "sources/facts.yaml:11: fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest "
-        "passage is: \"the survey found that \"one in four\" respondents - mostly adults - had seen it...\"\n")
+        "passage is: \"The survey found that \"one in four\" respondents - mostly adults - had seen it...\"\n")
 
 
 def test_a_missing_snapshot_is_an_error(make_workspace, run):
@@ -194,7 +194,7 @@ def test_check_json_format(make_workspace, run):
          "id": "seen-it"},
         {"severity": "error", "code": "quote-mismatch", "path": "sources/facts.yaml", "line": 10, "column": 9,
          "message": "fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest passage is: "
-                    "\"the survey found that \"one in four\" respondents - mostly adults - had seen it...\"",
+                    "\"The survey found that \"one in four\" respondents - mostly adults - had seen it...\"",
          "id": "seen-it"},
     ]
 
@@ -219,3 +219,55 @@ def test_check_github_format(make_workspace, run):
     assert "::error file=sources/facts.yaml,line=3,col=5,title=briefgen unknown-field::fact 'x': unknown field " \
            "'clam' (did you mean 'claim'?)" in lines
     assert all(re.match(r"::(error|warning) file=[^,]+(,line=\d+)?(,col=\d+)?,title=briefgen [a-z-]+::", l) for l in lines)
+
+
+# ----------------------------------------------- quotes: what a reviewer found
+
+
+@pytest.mark.parametrize("quote, ok", [
+    ("15 million reports", True),
+    ("5 million reports", False),  # not inside "15 million"
+    ("25% of cases involved minors", True),
+    ("5% of cases involved minors", False),
+    ("officials said ... involved minors", True),  # an ellipsis stands for words left out
+    ("involved minors ... officials said", False),  # but the parts keep their order
+    ("Budget: 25% increase approved", True),  # <b>25</b>% in the HTML is one word
+])
+def test_quotes_match_whole_words_and_ellipses(make_workspace, run, quote, ok):
+    page = ("<html><body><p>Officials said 15 million reports were filed; 25% of cases involved minors.</p>"
+            "<p>Budget: <b>25</b>% increase approved.</p></body></html>")
+    refs = REFERENCES.replace("snapshots/rep.txt", "snapshots/rep.html")
+    facts = f"""facts:
+  - id: q
+    claim: "A claim."
+    tags: [survey]
+    cite: [{{ref: rep, quote: "{quote}"}}]
+"""
+    briefs = "briefs: []\n"
+    root = make_workspace(references=refs, facts=facts, briefs=briefs, extra={"snapshots/rep.html": page})
+    result = run(root, "check")
+    assert (result.exit_code == 0) is ok, result.stderr
+
+
+def test_a_long_snapshot_is_searched_quickly_enough_to_finish(make_workspace, run):
+    import random
+
+    rng = random.Random(1)
+    words = [rng.choice("alpha beta gamma delta epsilon zeta eta theta iota kappa".split()) for _ in range(200_000)]
+    facts = 'facts:\n  - id: q\n    claim: "A claim."\n    tags: [survey]\n    cite: [{ref: rep, quote: "lambda mu nu xi omicron pi"}]\n'
+    root = make_workspace(references=REFERENCES, facts=facts, briefs="briefs: []\n",
+                          extra={"snapshots/rep.txt": " ".join(words)})
+    result = run(root, "check")
+    assert result.exit_code == 1 and "quote-mismatch" not in result.stderr and "does not occur" in result.stderr
+
+
+def test_a_review_after_the_due_date_ends_staleness_and_retired_facts_are_never_stale(make_workspace, run):
+    facts = FACTS.replace("    reviewed: {by: Ann Analyst, on: 2025-01-10}\n",
+                          "    reviewed: {by: Ann Analyst, on: 2026-06-15}\n")
+    root = make_workspace(references=REFERENCES, facts=facts, briefs=BRIEFS, extra={"snapshots/rep.txt": SNAPSHOT})
+    assert "stale" not in run(root, "check", "--today", "2026-07-01").stderr
+    retired = FACTS.replace("    status: verified\n    reviewed: {by: Ann Analyst, on: 2025-01-10}\n",
+                            "    status: retired\n")
+    root2 = make_workspace(references=REFERENCES, facts=retired, briefs=BRIEFS.split("  - id: overdue-brief")[0],
+                           extra={"snapshots/rep.txt": SNAPSHOT})
+    assert "stale" not in run(root2, "check", "--today", "2026-07-01").stderr
