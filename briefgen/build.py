@@ -35,7 +35,7 @@ from briefgen.pdf import DEFAULT_VARIANT
 from briefgen.plan import Job, SheetRequest, plan
 from briefgen.review import review, stale
 from briefgen.select import Selector, select
-from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names
+from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names, workspace_file
 from briefgen.write import output_path, sweep, write_atomic
 
 FORMATS = ("html", "pdf")
@@ -156,7 +156,14 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     cache = Cache.open(out_dir)
     result = BuildResult(warnings=list(warnings))
     if release:
-        job_list = [job for job in job_list if not _refused_for_release(job, workspace, today, result)]
+        refused = [job for job in job_list if _refused_for_release(job, workspace, today, result)]
+        for job in refused:  # a release folder holds only what may be released
+            for suffix in (".html", ".pdf", MANIFEST_SUFFIX):
+                path = out_dir / f"{job.stem}{suffix}"
+                if path.is_file():
+                    path.unlink()
+                    result.notes.append(f"removed {shown(path, root)} (not releasable)")
+        job_list = [job for job in job_list if job not in refused]
     if cache.problem:
         result.warnings.append(Problem(shown(cache.path, root), 0, f"build cache {cache.problem}; rebuilding everything",
                                        "cache-reset", "warning"))
@@ -227,6 +234,9 @@ class _Digests:
         self.root = root
         # The limits change whether a document builds, not what it looks like.
         self.options = f"{options.formats}|{options.pdf_variant}|{options.fit}|{options.config.model_dump_json()}"
+        logo = options.config.organization.logo if options.config.organization else None
+        if logo and (path := workspace_file(root, logo)) is not None:
+            self.options += "|" + digest(path.read_bytes())
         self._templates: dict[str, str] = {}
         self._records: dict[int, str] = {}
 
@@ -351,6 +361,11 @@ def _limited(job: Job, root: Path, options: Options) -> Rendered:
             signal.signal(signal.SIGALRM, previous)
 
 
+def _short(url: str) -> str:
+    """A URL for a message: a data: URI can be as long as the file it holds."""
+    return url if len(url) <= 120 else url[:100] + "…"
+
+
 def _failed(job: Job, why: str, code: str) -> Rendered:
     path, line = job.brief.at()
     return Rendered(problems=[Problem(path, line, f"{job.kind} '{job.stem}' {why}", code, subject=job.brief.id)])
@@ -377,7 +392,7 @@ def render_job(job: Job, root: Path, options: Options) -> Rendered:
             cited, html = fitted.cited, fitted.html
             pdf = fitted.layout.pdf(options.pdf_variant)
             path, line = brief.at()
-            rendered.warnings += [Problem(path, line, f"brief '{brief.id}': blocked resource {url} "
+            rendered.warnings += [Problem(path, line, f"brief '{brief.id}': blocked resource {_short(url)} "
                                           "(missing, or not a file inside the workspace)", "blocked-resource",
                                           "warning", brief.id) for url in dict.fromkeys(pdf.blocked)]
             rendered.warnings += [Problem(path, line, f"brief '{brief.id}': PDF: {m}", "pdf-warning", "warning", brief.id)

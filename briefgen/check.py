@@ -92,10 +92,18 @@ _ANY = _AnyName()
 
 def _check_config(config: Config, root: Path | None) -> list[Problem]:
     logo = config.organization.logo if config.organization else None
-    if logo and root is not None and workspace_file(root, logo) is None:
-        return [_problem(config, ("organization", "logo"),
-                         f"organization.logo: no file '{logo}' in the workspace", "missing-file")]
+    if not logo or root is None:
+        return []
+    if Path(logo).suffix.lower() not in LOGO_TYPES:
+        return [_problem(config, ("organization", "logo"), f"organization.logo: '{logo}' is not an image briefgen "
+                         f"can embed (use {', '.join(LOGO_TYPES)})", "bad-path")]
+    if workspace_file(root, logo) is None:
+        return [_problem(config, ("organization", "logo"), f"organization.logo: no file '{logo}' in the workspace "
+                         "(or it leads outside it)", "missing-file")]
     return []
+
+
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _problem(record: Record, loc: tuple, message: str, code: str, severity: str = "error") -> Problem:

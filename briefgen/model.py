@@ -43,6 +43,18 @@ class Invalid(ValueError):
         self.code = code
 
 
+# Control characters, and the invisible ones that reorder text (bidirectional
+# overrides and isolates): a claim must read on the page as it reads here.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(value: str) -> str:
+    found = _INVISIBLE.search(value)
+    if found:
+        raise Invalid(f"contains the invisible character U+{ord(found[0]):04X}; remove it", "bad-value")
+    return value
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "
@@ -97,7 +109,8 @@ def _url(value: str) -> str:
 
 Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug)]
 Tag = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_tag)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX),
+                  AfterValidator(_visible)]
 # Python-Markdown takes time quadratic in the number of '[' it cannot pair
 # (5,000 of them: seconds); no fact needs more than a few links.
 BRACKETS_MAX = 64
@@ -110,9 +123,9 @@ def _markdown_bounds(value: str) -> str:
 
 
 Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX),
-                  AfterValidator(_markdown_bounds)]
+                  AfterValidator(_markdown_bounds), AfterValidator(_visible)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
-                 AfterValidator(_markdown_bounds)]
+                 AfterValidator(_markdown_bounds), AfterValidator(_visible)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]

@@ -124,14 +124,14 @@ def ad_hoc_sheet(request: SheetRequest, workspace: Workspace, selector: Selector
 
 
 def sheet_slug(expression: str) -> str:
-    """'child-safety and law' -> 'child-safety-and-law'.  An expression with
-    brackets gets a short digest of its exact form too, since 'not (a and b)'
-    and 'not a and b' must not share a file."""
-    slug = re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")[:64].strip("-") or "sheet"
-    if "(" in expression or len(slug) < len(re.sub(r"[^a-z0-9]+", "-", expression.lower()).strip("-")):
-        canonical = " ".join(expression.replace("(", " ( ").replace(")", " ) ").split())
-        slug += "-" + hashlib.sha256(canonical.encode()).hexdigest()[:8]
-    return slug
+    """'child-safety' -> 'child-safety'; 'child-safety and law' ->
+    'child-safety-and-law-' plus a short digest of the expression, since
+    'a or b', the tag 'a-or-b' and 'not (a and b)' must not share a file."""
+    canonical = " ".join(expression.replace("(", " ( ").replace(")", " ) ").split())
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", canonical):
+        return canonical[:80]
+    slug = re.sub(r"[^a-z0-9]+", "-", canonical.lower()).strip("-")[:64].strip("-") or "sheet"
+    return slug + "-" + hashlib.sha256(canonical.encode()).hexdigest()[:8]
 
 
 def _sheet_job(key: str, kind: str, stem: str, brief_id: str, title: str, template: str, tags: list[str],

@@ -354,9 +354,11 @@ def test_a_file_that_cannot_be_written_fails_only_its_document(ws, run):
 def test_sheets_of_different_expressions_never_share_a_file(ws, run):
     from briefgen.plan import sheet_slug
 
-    assert sheet_slug("alpha and statistic") == "alpha-and-statistic"
+    assert sheet_slug("alpha") == "alpha"
+    assert re.fullmatch(r"alpha-and-statistic-[0-9a-f]{8}", sheet_slug("alpha and statistic"))
     assert sheet_slug("not shared and alpha") != sheet_slug("not (shared and alpha)")
     assert sheet_slug("not (shared and alpha)") == sheet_slug("not ( shared  and alpha )")
+    assert sheet_slug("a or b") != sheet_slug("a-or-b")
 
 
 @pytest.mark.parametrize("title", ["   ", "x" * 301])

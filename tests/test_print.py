@@ -147,7 +147,10 @@ def test_pdf_variant_passes_through(make_workspace, run):
     ("organization:\n  name: X\n  logo: ../outside.png\n",
      "briefgen.yaml:3: organization.logo: '../outside.png' must be a path inside the workspace, relative to it"),
     ("organization:\n  name: X\n  logo: assets/missing.png\n",
-     "briefgen.yaml:3: organization.logo: no file 'assets/missing.png' in the workspace"),
+     "briefgen.yaml:3: organization.logo: no file 'assets/missing.png' in the workspace (or it leads outside it)"),
+    ("organization:\n  name: X\n  logo: assets/logo.bmp\n",
+     "briefgen.yaml:3: organization.logo: 'assets/logo.bmp' is not an image briefgen can embed "
+     "(use .svg, .png, .jpg, .jpeg, .gif, .webp)"),
     ("qr: maybe\n", "briefgen.yaml:1: 'qr' should be true or false, not 'maybe'"),
     ("lang: english language\n", "briefgen.yaml:1: lang: 'english language' is not a language tag: write one such as en, en-US or es"),
     ("papr: a4\n", "briefgen.yaml:1: unknown field 'papr' (did you mean 'paper'?)"),
@@ -165,3 +168,11 @@ def test_bad_configuration_is_reported_with_file_and_line(make_workspace, run, c
         else:
             assert result.stderr == line + "\n"
     assert not (root / "output").exists()
+
+
+def test_a_new_logo_rebuilds_the_briefs(make_workspace, run):
+    root = make_workspace(extra={"briefgen.yaml": CONFIG, "assets/logo.svg": SVG_LOGO})
+    assert run(root, "build", "--format", "html").exit_code == 0
+    (root / "assets/logo.svg").write_text(SVG_LOGO.replace("#0b5d4b", "#123456"))
+    result = run(root, "build", "--format", "html")
+    assert "wrote" in result.stdout and "brief-one.html" in result.stdout

@@ -271,3 +271,14 @@ def test_a_review_after_the_due_date_ends_staleness_and_retired_facts_are_never_
     root2 = make_workspace(references=REFERENCES, facts=retired, briefs=BRIEFS.split("  - id: overdue-brief")[0],
                            extra={"snapshots/rep.txt": SNAPSHOT})
     assert "stale" not in run(root2, "check", "--today", "2026-07-01").stderr
+
+
+def test_release_removes_what_it_refuses_from_the_output_folder(ws, run):
+    run(ws, "build", "--format", "html", "--today", "2026-01-20")
+    assert (ws / "output/survey-brief.html").exists()  # a draft build, marked as such
+    result = run(ws, "build", "--release", "--format", "html", "--today", "2026-01-20")
+    assert result.exit_code == 1
+    assert "removed output/survey-brief.html (not releasable)" in result.stdout
+    assert not (ws / "output/survey-brief.html").exists()
+    assert "survey-brief" not in (ws / "output/index.html").read_text()
+    assert (ws / "output/clean-brief.html").exists()

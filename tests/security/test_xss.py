@@ -32,7 +32,7 @@ PAYLOADS = [
     '<a href="&#106;avascript:alert(1)">x</a>',
     '<a href="jav&#x09;ascript:alert(1)">x</a>',
     '<a href="java\nscript:alert(1)">x</a>',
-    '<a href="\x01javascript:alert(1)">x</a>',
+    '<a href="\tjavascript:alert(1)">x</a>',
     '<a href="vbscript:msgbox(1)">x</a>',
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
     "[x](javascript:alert(1))",
@@ -155,3 +155,11 @@ def test_benign_markdown_still_renders(make_workspace, run):
     root = workspace(make_workspace, "detail", ["- one\n- two"])
     run(root, "build", "--format", "html", "--force")
     assert Audit((root / "output/b0.html").read_text()).tags["li"] >= 2
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x07", "\u202e", "\u2066"])
+def test_invisible_and_reordering_characters_are_refused(make_workspace, run, char):
+    root = workspace(make_workspace, "claim", [f"Fact{char} one."])
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert f"contains the invisible character U+{ord(char):04X}; remove it" in result.stderr
