@@ -125,7 +125,10 @@ def init(folder: Path, force: bool) -> None:
         click.echo(f"wrote {_shown(path)}")
     for path in skipped:
         click.echo(f"kept {_shown(path)} (already there)")
-    click.echo(f"next: cd {_shown(folder)} && briefgen build")
+    import shlex
+
+    place = _shown(folder)
+    click.echo("next: briefgen build" if place == "." else f"next: cd {shlex.quote(place)} && briefgen build")
 
 
 @cli.command()

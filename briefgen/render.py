@@ -38,9 +38,10 @@ def _converter(blocks: tuple[str, ...]) -> markdown.Markdown:
     """Python-Markdown cut down to what a fact needs, so that text means what
     it says: "> 50%" stays "> 50%", "2018. Congress" keeps its year, "- 12%"
     its minus sign.  Raw HTML is shown as the text it is, never as markup,
-    and images are not markdown here.  "smarty" gives typographic quotes and
-    dashes.  `blocks` are the block syntaxes kept besides paragraphs."""
-    md = markdown.Markdown(extensions=["smarty"], output_format="html")
+    and images are not markdown here.  No "smart" quotes either: 5'10" is a
+    height, not a quotation.  `blocks` are the block syntaxes kept besides
+    paragraphs."""
+    md = markdown.Markdown(output_format="html")
     for name in ("indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote", "reference"):
         if name not in blocks:
             md.parser.blockprocessors.deregister(name)
