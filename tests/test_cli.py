@@ -107,7 +107,8 @@ def test_version_and_help():
 
     runner = CliRunner()
     assert runner.invoke(cli, ["--version"]).stdout.strip() == f"briefgen, version {__version__}"
-    for command in ([], ["check"], ["build"]):
+    assert set(cli.commands) >= {"check", "build", "sheet", "list", "search", "init", "schema", "export"}
+    for command in ([], *([name] for name in cli.commands)):
         result = runner.invoke(cli, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.stdout
