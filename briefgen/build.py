@@ -399,9 +399,12 @@ def render_job(job: Job, root: Path, options: Options) -> Rendered:
                                   for m in dict.fromkeys(pdf.messages)]
             if fitted.fitted:
                 dropped = ", ".join(fitted.dropped) or "none"
+                kept = {s.heading for s in fitted.cited.sections}
+                emptied = [s.heading for s in job.cited.sections if s.heading not in kept]
                 rendered.note = (f"fitted {job.stem} to {brief.max_pages} page{'s' if brief.max_pages > 1 else ''}: "
-                                 f"scale {fitted.scale:.0%}, facts left out: {dropped} "
-                                 f"({fitted.layouts} extra layout{'s' if fitted.layouts != 1 else ''})")
+                                 f"scale {fitted.scale:.0%}, facts left out: {dropped}"
+                                 + (f"; sections left empty and out: {', '.join(emptied)}" if emptied else "")
+                                 + f" ({fitted.layouts} extra layout{'s' if fitted.layouts != 1 else ''})")
     except BriefgenError as exc:
         rendered.problems = exc.problems
         return rendered

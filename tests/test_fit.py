@@ -111,3 +111,19 @@ def test_html_written_with_a_fitted_pdf_matches_it(make_workspace, run):
     m = manifest(root)
     assert re.findall(r'data-fact-id="(f\d+)"', html) == m["facts"]
     assert f"--scale: {m['fit']['scale']:.4f}" in html
+
+
+def test_a_section_emptied_by_fitting_is_named_in_the_report(make_workspace, run):
+    # twelve priority-1 facts fill the page at 90%: the priority-5 fact, alone in its section, must go
+    root = workspace(make_workspace, [1] * 12 + [5])
+    ids = ", ".join(f"f{i:02d}" for i in range(12))
+    briefs = (root / "sources/briefs.yaml").read_text().replace(
+        "      - {heading: Facts, select: t}\n",
+        f"      - {{heading: Facts, facts: [{ids}]}}\n      - {{heading: Last word, facts: [f12]}}\n")
+    (root / "sources/briefs.yaml").write_text(briefs)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    assert manifest(root)["dropped"] == ["f12"]
+    assert re.search(r"^fitted full to 1 page: scale 90%, facts left out: f12; sections left empty and out: "
+                     r"Last word \(\d extra layouts\)$", result.stdout, re.M)
+    assert "Last word" not in (root / "output/full.html").read_text()
