@@ -10,7 +10,6 @@ from briefgen import tags as tagexpr
 from briefgen.check import Workspace
 from briefgen.plan import parse_option, unknown_tags
 
-KINDS = ("briefs", "facts", "references", "tags")
 
 
 def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
