@@ -91,12 +91,12 @@ MEDIUM = {"broadcast": "Broadcast", "interview": "Interview", "speech": "Speech"
 
 def entry(number: int, ref: Reference) -> Entry:
     """A reference list entry: who. Title. Container, medium, publisher, date."""
-    who = join_names([display_name(a) for a in ref.author]) if ref.author else ref.publisher
+    who = join_names(ref.names) if ref.names else ref.publisher
     details = [
         ref.container_title,
         MEDIUM.get(ref.type),
-        ref.publisher if ref.author else None,
-        format_date(ref.issued),
+        ref.publisher if ref.names else None,
+        format_date(ref.issued) if ref.issued else "n.d.",
     ]
     return Entry(
         number=number,
@@ -108,12 +108,6 @@ def entry(number: int, ref: Reference) -> Entry:
         url=ref.url,
         accessed=format_date(ref.accessed) if ref.accessed else None,
     )
-
-
-def display_name(name: str) -> str:
-    """'Family, Given' as 'Given Family'; anything else as written."""
-    family, sep, given = name.partition(",")
-    return f"{given.strip()} {family.strip()}" if sep and given.strip() else name.strip().rstrip(",").strip()
 
 
 def join_names(names: list[str]) -> str:

@@ -3,33 +3,25 @@ the format Zotero and other reference managers import."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from briefgen.model import Reference
+
+DATE_FIELDS = ("issued", "accessed", "original-date", "event-date", "submitted")
+NOT_CSL = ("snapshot",)  # briefgen's own fields
 
 
 def _date_parts(text: str) -> dict:
     return {"date-parts": [[int(part) for part in text.split("-")]]}
 
 
-def _name(name: str) -> dict:
-    family, sep, given = name.partition(",")
-    if sep and family.strip() and given.strip():
-        return {"family": family.strip(), "given": given.strip()}
-    return {"literal": name.strip().rstrip(",")}
-
-
 def csl_item(ref: Reference) -> dict:
-    item: dict = {"id": ref.id, "type": ref.type, "title": ref.title}
-    if ref.author:
-        item["author"] = [_name(a) for a in ref.author]
-    for key, value in (("publisher", ref.publisher), ("container-title", ref.container_title),
-                       ("URL", ref.url), ("note", ref.note)):
-        if value:
-            item[key] = value
-    item["issued"] = _date_parts(ref.issued)
-    if isinstance(ref.accessed, dt.date):
-        item["accessed"] = _date_parts(ref.accessed.isoformat())
+    """One reference as a CSL-JSON item: names as {family, given} or
+    {literal}, dates as date-parts, briefgen's own fields left out."""
+    item = ref.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True,
+                          exclude=set(NOT_CSL))
+    item["type"] = ref.type  # always stated, even when it is the default
+    for key in DATE_FIELDS:
+        if key in item:
+            item[key] = _date_parts(item[key])
     return item
 
 

@@ -449,5 +449,7 @@ def _inner_model(annotation: object) -> type[BaseModel] | None:
 
 
 def did_you_mean(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    options = list(options)
+    same = [o for o in options if o.lower() == word.lower()]  # 'doi' for 'DOI'
+    close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

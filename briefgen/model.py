@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
+    AliasChoices,
     AfterValidator,
     BaseModel,
     BeforeValidator,
@@ -249,20 +250,152 @@ class Record(BaseModel):
         return origin.path, origin.line_of(*loc)
 
 
+class Name(BaseModel):
+    """A person or an organisation, as CSL-JSON names them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    family: Short | None = None
+    given: Short | None = None
+    literal: Short | None = None
+    suffix: Short | None = None
+    dropping_particle: Short | None = Field(default=None, alias="dropping-particle")
+    non_dropping_particle: Short | None = Field(default=None, alias="non-dropping-particle")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Name:
+        if (self.family is None) == (self.literal is None):
+            raise Invalid("a name needs either 'family' (with 'given') or 'literal' (an organisation's name), "
+                          "not " + ("both" if self.family else "neither"), "bad-name")
+        return self
+
+    @property
+    def display(self) -> str:
+        """The name as it is read: 'Jane Doe', 'World Health Organization'."""
+        if self.literal:
+            return self.literal
+        parts = (self.given, self.dropping_particle, self.non_dropping_particle, self.family)
+        name = " ".join(p for p in parts if p)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+
+def _name(value: object) -> object:
+    """'Family, Given' is a person; any other text is an organisation's name."""
+    if not isinstance(value, str):
+        return value
+    family, sep, given = value.partition(",")
+    if sep and family.strip() and given.strip():
+        return {"family": family.strip(), "given": given.strip()}
+    return {"literal": value.strip().rstrip(",").strip()}
+
+
+Names = list[Annotated[Name, BeforeValidator(_name, json_schema_input_type=str | Name)]]
+Text = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+                 StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX),
+                 AfterValidator(_visible)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
+                     AfterValidator(_visible)]
+
+
+def _csl(name: str) -> str:
+    return name.replace("_", "-") if name not in ("archive_location",) else name
+
+
 class Reference(Record):
-    """A source: field names and types follow CSL-JSON."""
+    """A source. Field names and meanings are CSL-JSON's, so that a CSL style
+    can format it and a reference manager can import it."""
+
+    model_config = ConfigDict(alias_generator=_csl, populate_by_name=False)
 
     id: Slug
     type: CslType = "document"
     title: Short
-    author: list[Short] = Field(default_factory=list)
-    publisher: Short | None = None
-    container_title: Short | None = Field(default=None, alias="container-title")
-    issued: PartialDate
-    url: Url | None = None
-    accessed: IsoDate | None = None
-    note: Short | None = None
-    snapshot: WorkspacePath | None = None  # a stored copy of the source's text, to check quotes against
+    # names
+    author: Names = Field(default_factory=list)
+    editor: Names = Field(default_factory=list)
+    translator: Names = Field(default_factory=list)
+    director: Names = Field(default_factory=list)
+    interviewer: Names = Field(default_factory=list)
+    recipient: Names = Field(default_factory=list)
+    composer: Names = Field(default_factory=list)
+    illustrator: Names = Field(default_factory=list)
+    container_author: Names = Field(default_factory=list)
+    collection_editor: Names = Field(default_factory=list)
+    original_author: Names = Field(default_factory=list)
+    reviewed_author: Names = Field(default_factory=list)
+    # dates: YYYY, YYYY-MM or YYYY-MM-DD
+    issued: PartialDate | None = None
+    accessed: PartialDate | None = None
+    original_date: PartialDate | None = None
+    event_date: PartialDate | None = None
+    submitted: PartialDate | None = None
+    # titles and places
+    title_short: Text | None = None
+    container_title: Text | None = None
+    container_title_short: Text | None = None
+    collection_title: Text | None = None
+    collection_number: Text | None = None
+    original_title: Text | None = None
+    reviewed_title: Text | None = None
+    event_title: Text | None = None
+    event_place: Text | None = None
+    publisher: Text | None = None
+    publisher_place: Text | None = None
+    original_publisher: Text | None = None
+    original_publisher_place: Text | None = None
+    archive: Text | None = None
+    archive_place: Text | None = None
+    archive_location: Text | None = None
+    # numbers and identifiers
+    url: Url | None = Field(default=None, validation_alias=AliasChoices("url", "URL"), serialization_alias="URL")
+    doi: Text | None = Field(default=None, alias="DOI")
+    isbn: Text | None = Field(default=None, alias="ISBN")
+    issn: Text | None = Field(default=None, alias="ISSN")
+    pmid: Text | None = Field(default=None, alias="PMID")
+    pmcid: Text | None = Field(default=None, alias="PMCID")
+    call_number: Text | None = None
+    volume: Text | None = None
+    issue: Text | None = None
+    page: Text | None = None
+    page_first: Text | None = None
+    number: Text | None = None
+    chapter_number: Text | None = None
+    number_of_pages: Text | None = None
+    number_of_volumes: Text | None = None
+    edition: Text | None = None
+    section: Text | None = None
+    part_number: Text | None = None
+    supplement_number: Text | None = None
+    version: Text | None = None
+    # descriptions
+    genre: Text | None = None
+    medium: Text | None = None
+    authority: Text | None = None
+    jurisdiction: Text | None = None
+    division: Text | None = None
+    status: Text | None = None
+    language: Text | None = None
+    source: Text | None = None
+    dimensions: Text | None = None
+    scale: Text | None = None
+    note: Text | None = None
+    abstract: LongText | None = None
+    # briefgen's own: a stored copy of the source's text, to check quotes against
+    snapshot: WorkspacePath | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_url(cls, data: object) -> object:
+        if isinstance(data, dict) and "url" in data and "URL" in data:
+            raise Invalid("has both 'url' and 'URL'; keep one", "duplicate-field")
+        return data
+
+    @property
+    def names(self) -> list[str]:
+        """The authors as read, or else the editors."""
+        return [n.display for n in (self.author or self.editor)]
+
+
+NAME_FIELDS = tuple(name for name, info in Reference.model_fields.items() if info.annotation == Names)
 
 
 class Review(BaseModel):

@@ -21,6 +21,9 @@ def source_schema() -> dict:
     for schema in defs.values():  # ids are slugs
         if "id" in schema.get("properties", {}):
             schema["properties"]["id"]["pattern"] = f"^{SLUG_RE.pattern}$"
+    # a reference's web address is 'url' or, as CSL-JSON spells it, 'URL'
+    reference = defs["Reference"]["properties"]
+    reference["URL"] = reference["url"]
     return {"$schema": DIALECT, "title": "briefgen source file", "type": "object",
             "properties": properties, "additionalProperties": False, "$defs": defs}
 

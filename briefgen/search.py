@@ -80,7 +80,7 @@ def search(sources: Sources, query: str, tag: tagexpr.Expr | None = None, limit:
     for ref in sources.references:
         if tag is not None and ref.id not in cited:
             continue
-        text = " ".join([ref.title, " ".join(ref.author), ref.publisher or "", ref.container_title or "",
+        text = " ".join([ref.title, " ".join(ref.names), ref.publisher or "", ref.container_title or "",
                          ref.note or "", ref.id.replace("-", " ")])
         documents.append((ref, stems(text)))
     if not documents:

@@ -33,7 +33,8 @@ def test_references_export_as_csl_json(make_workspace, run):
 
 
 def test_export_refuses_a_broken_workspace(make_workspace, run):
-    result = run(make_workspace(references="references:\n  - {id: r, title: T}\n"), "export", "references")
+    result = run(make_workspace(references="references:\n  - {id: r, title: T, isued: 2020}\n"), "export", "references")
     assert result.exit_code == 1
-    assert result.stderr == "sources/references.yaml:2: reference 'r': missing required field 'issued'\n"
+    assert result.stderr == ("sources/references.yaml:2: reference 'r': unknown field 'isued' "
+                             "(did you mean 'issued'?)\n")
     assert result.stdout == ""
