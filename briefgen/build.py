@@ -27,7 +27,7 @@ from typing import NamedTuple
 from briefgen import __version__
 from briefgen.cache import Cache, digest
 from briefgen.check import Workspace, check
-from briefgen.cite import CitedBrief, cite
+from briefgen.cite import CitedBrief, cite, styled
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import load
 from briefgen.model import Config
@@ -35,6 +35,7 @@ from briefgen.pdf import DEFAULT_VARIANT
 from briefgen.plan import Job, SheetRequest, plan
 from briefgen.review import review, stale
 from briefgen.select import Selector, select
+from briefgen.style import DEFAULT, Formatted, format_references, resolve
 from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names, workspace_file
 from briefgen.write import output_path, sweep, write_atomic
 
@@ -138,19 +139,24 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
           sheets: tuple[SheetRequest, ...] = (), jobs: int = 1, force: bool = False,
           pdf_variant: str | None = DEFAULT_VARIANT, fit: bool = True, release: bool = False,
           today: dt.date | None = None, time_limit: float | None = TIME_LIMIT,
-          memory_limit: int | None = MEMORY_LIMIT,
+          memory_limit: int | None = MEMORY_LIMIT, style: str | None = None,
           progress: Callable[[int], Callable[[Job], None]] | None = None) -> BuildResult:
     """Build the requested documents into `out_dir` (default: the workspace's output/).
 
     `brief_ids=None` with no `tag` builds every brief.  `progress(n)`, when
     given, is called with the number of documents to render and returns a
     function called once per rendered document.  A `release` build refuses
-    every document that would show a draft or stale fact."""
+    every document that would show a draft or stale fact.  `style` names
+    the citation style of every document, over the briefs' own and
+    briefgen.yaml's."""
     started = time.perf_counter()
     today = today or dt.date.today()
+    if style is not None:
+        _resolve_option(style, root)
     workspace, cited, warnings = check_workspace(root, today)
     job_list = plan(workspace, cited, brief_ids=brief_ids, tag=tag, per_tag=per_tag, sheets=sheets,
                     templates=template_names(root), today=build_date())
+    job_list = apply_styles(job_list, workspace, root, style)
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     sweep(out_dir)  # what a killed build may have left
     cache = Cache.open(out_dir)
@@ -209,6 +215,34 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     return result
 
 
+def _resolve_option(name: str, root: Path) -> None:
+    try:
+        resolve(name, root)
+    except ValueError as exc:
+        raise BriefgenError(f"--style: {exc}") from None
+
+
+def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str | None) -> list[Job]:
+    """Each job with its citation style applied: --style, else the brief's
+    own, else briefgen.yaml's, else briefgen's numbered style.  The whole
+    reference set is formatted once per style (and language) and shared."""
+    config = workspace.config
+    shared: dict[tuple[str, str], Formatted] = {}
+    wanted: dict[tuple[str, str], list[Job]] = {}
+    for job in jobs:
+        name = option or job.brief.style or config.style or DEFAULT
+        if name != DEFAULT:
+            wanted.setdefault((name, job.brief.lang or config.lang), []).append(job)
+    for (name, lang), group in wanted.items():
+        chosen = resolve(name, root)  # checked already: a brief's or briefgen.yaml's, or --style
+        citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
+                     for m in cf.markers} if not chosen.numbered else set()
+        shared[(name, lang)] = format_references(chosen, list(workspace.references.values()), citations, lang)
+    styled_jobs = {id(job): dataclasses.replace(job, cited=styled(job.cited, shared[key]))
+                   for key, group in wanted.items() for job in group}
+    return [styled_jobs.get(id(job), job) for job in jobs]
+
+
 def _refused_for_release(job: Job, workspace: Workspace, today: dt.date, result: BuildResult) -> bool:
     """Record, for a release build, every draft or stale fact the job would show."""
     problems = []
@@ -261,6 +295,8 @@ class _Digests:
             cited.brief.model_dump_json(),
             *(self._record(cf.fact) for s in cited.sections for cf in s.facts),
             *(self._record(e.ref) for e in cited.references),
+            *(e.html or "" for e in cited.references),  # as a citation style formatted them
+            *(cf.in_text or "" for s in cited.sections for cf in s.facts),
         )
 
 

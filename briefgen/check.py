@@ -72,6 +72,7 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
     labels = workspace.labels | sources.invalid_tags if sources.complete else _ANY
     for brief in workspace.briefs.values():
         problems += _check_brief(brief, workspace, labels, templates, excused)
+        problems += _check_style(brief, root)
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return workspace
@@ -90,17 +91,34 @@ class _AnyName:
 _ANY = _AnyName()
 
 
+def _check_style(record: Record, root: Path | None) -> list[Problem]:
+    """The style a brief or briefgen.yaml names must be one briefgen can use."""
+    name = record.style
+    if name is None or root is None:
+        return []
+    from briefgen.style import resolve
+
+    try:
+        resolve(name, root)
+    except ValueError as exc:
+        what = f"brief '{record.id}'" if isinstance(record, Brief) else "style"
+        return [_problem(record, ("style",), f"{what}: {exc}" if isinstance(record, Brief) else str(exc),
+                         "unknown-style")]
+    return []
+
+
 def _check_config(config: Config, root: Path | None) -> list[Problem]:
+    problems = _check_style(config, root)
     logo = config.organization.logo if config.organization else None
     if not logo or root is None:
-        return []
+        return problems
     if Path(logo).suffix.lower() not in LOGO_TYPES:
-        return [_problem(config, ("organization", "logo"), f"organization.logo: '{logo}' is not an image briefgen "
+        return problems + [_problem(config, ("organization", "logo"), f"organization.logo: '{logo}' is not an image briefgen "
                          f"can embed (use {', '.join(LOGO_TYPES)})", "bad-path")]
     if workspace_file(root, logo) is None:
-        return [_problem(config, ("organization", "logo"), f"organization.logo: no file '{logo}' in the workspace "
+        return problems + [_problem(config, ("organization", "logo"), f"organization.logo: no file '{logo}' in the workspace "
                          "(or it leads outside it)", "missing-file")]
-    return []
+    return problems
 
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")

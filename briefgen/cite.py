@@ -7,11 +7,15 @@ reference that no rendered fact cites is not listed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from briefgen.model import Brief, Fact, Reference
 from briefgen.select import SelectedSection
+from briefgen.style import Formatted
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -26,12 +30,14 @@ class Marker:
     ref_id: str
     locator: str | None = None
     quote: str | None = None
+    in_text: Markup | None = None  # this citation alone, in an in-text style
 
 
 @dataclass(frozen=True)
 class CitedFact:
     fact: Fact
     markers: tuple[Marker, ...]
+    in_text: Markup | None = None  # an in-text style's citation: "(Doe 2020, 4; Roe 2019)"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Entry:
     details: tuple[str, ...]
     url: str | None
     accessed: str | None
+    html: Markup | None = None  # the entry as a CSL style formats it (sanitised)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class CitedBrief:
     brief: Brief
     sections: tuple[CitedSection, ...]
     references: tuple[Entry, ...]
+    formatted: Formatted | None = None  # the citation style, when not briefgen's own
+
+    @property
+    def numbered(self) -> bool:
+        """Whether sources are numbered [1], [2] (else cited by author and date)."""
+        return self.formatted is None or self.formatted.style.numbered
 
     @property
     def fact_ids(self) -> list[str]:
@@ -137,4 +150,26 @@ def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
         for s in cited.sections
     ]
     references = {e.ref.id: e.ref for e in cited.references}
-    return cite(cited.brief, [s for s in sections if s.facts], references)
+    return styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted)
+
+
+def styled(cited: CitedBrief, formatted: Formatted | None) -> CitedBrief:
+    """The brief with its sources and markers in a CSL style: each entry as
+    the style formats it and, for an in-text style, each claim's markers as
+    one citation ("(Doe 2020, 4)") and the sources in the style's order."""
+    if formatted is None:
+        return cited
+    entries = [dataclasses.replace(e, html=Markup(formatted.entries[e.ref.id])) for e in cited.references]
+    sections = cited.sections
+    if not formatted.style.numbered:
+        position = {ref_id: i for i, ref_id in enumerate(formatted.order)}
+        entries.sort(key=lambda e: position.get(e.ref.id, len(position)))
+        sections = tuple(
+            dataclasses.replace(s, facts=tuple(
+                dataclasses.replace(
+                    cf, in_text=formatted.marker([(m.ref_id, m.locator) for m in cf.markers]),
+                    markers=tuple(dataclasses.replace(m, in_text=formatted.marker([(m.ref_id, m.locator)]))
+                                  for m in cf.markers))
+                for cf in s.facts))
+            for s in sections)
+    return dataclasses.replace(cited, sections=sections, references=tuple(entries), formatted=formatted)

@@ -299,6 +299,10 @@ def _build_options(f):
                      help="Render PDFs in this many worker processes.")(f)
     f = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Output folder (default: output/ in the workspace).")(f)
+    f = click.option("--style", default=None, metavar="NAME",
+                     help="The citation style of every document, over the briefs' and briefgen.yaml's: "
+                          "numbered (the default), chicago-notes, chicago-author-date, apa, mla, ieee, legal, "
+                          "or the path of a .csl file in the workspace.")(f)
     f = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both",
                      show_default=True, help="Which files to write.")(f)
     return f
@@ -315,7 +319,7 @@ def _build_options(f):
 @_build_options
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
-          out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
+          style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
           today, time_limit: float, memory_limit: int) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
@@ -330,10 +334,12 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build                          # every brief, HTML and PDF
       briefgen build section-230-one-pager --format pdf --out /tmp/briefs
       briefgen build --tag "child-safety or section-230" --per-tag
+      briefgen build --style chicago-notes
     """
     ids = list(brief_ids) if brief_ids or tag else None
     _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
-         pdf_variant=pdf_variant, release=release, today=today, time_limit=time_limit, memory_limit=memory_limit)
+         pdf_variant=pdf_variant, release=release, today=today, time_limit=time_limit, memory_limit=memory_limit,
+         style=style)
 
 
 @cli.command()
@@ -342,9 +348,9 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @click.option("--template", default="fact-sheet", show_default=True, help="The template to render with.")
 @_build_options
 @click.pass_obj
-def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, out: Path | None,
-          jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today, time_limit: float,
-          memory_limit: int) -> None:
+def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, style: str | None,
+          out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today,
+          time_limit: float, memory_limit: int) -> None:
     """Render one fact sheet of every fact matching a tag expression.
 
     The sheet goes to output/sheets/<EXPR as a slug>.html and .pdf, with the
@@ -357,7 +363,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     from briefgen.plan import SheetRequest
 
     _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant, today=today,
-         time_limit=time_limit, memory_limit=memory_limit,
+         time_limit=time_limit, memory_limit=memory_limit, style=style,
          sheets=(SheetRequest(expression, title, template),))
 
 

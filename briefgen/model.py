@@ -461,6 +461,7 @@ class Brief(Record):
     sections: list[Section] = Field(min_length=1)
     ask: Long | None = None
     max_pages: int | None = Field(default=None, ge=1, le=100)
+    style: Short | None = None  # the citation style: a name, or the path of a .csl file
     contact: Short | None = None
     lang: Lang | None = None
     url: Url | None = None
@@ -490,6 +491,7 @@ class Config(Record):
     footer: Short | None = None
     qr: bool = False
     stale_after_days: int | None = Field(default=None, ge=1)
+    style: Short | None = None  # the citation style of every brief that names none
 
 
 # The top-level lists a source file may hold, and the model of their entries.

@@ -106,6 +106,7 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
             brief=brief,
             sections=cited.sections,
             references=cited.references,
+            numbered=cited.numbered,
             version=__version__,
             config=config,
             organization=organization,

@@ -23,6 +23,8 @@ def test_installed_wheel_carries_the_templates(tmp_path, make_workspace):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("one-pager.html", "fact-sheet.html", "_base.html", "briefgen.css"):
         assert f"briefgen/templates/{template}" in names
+    for style_file in ("legal.csl", "citations.lua"):  # briefgen's own citation style and pandoc writer
+        assert f"briefgen/styles/{style_file}" in names
 
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
@@ -38,3 +40,12 @@ def test_installed_wheel_carries_the_templates(tmp_path, make_workspace):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == str(target / "briefgen" / "templates")
     assert "<h1>Brief one</h1>" in (root / "output" / "brief-one.html").read_text()
+
+    # the citation styles work from the installed package too
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--root", str(root), "build", "--format", "html", "--style", "legal",
+         "--out", str(tmp_path / "legal")],
+        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": ""},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "An Act (1996)." in (tmp_path / "legal" / "brief-one.html").read_text()

