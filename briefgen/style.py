@@ -91,9 +91,12 @@ def _own(name: str) -> Path:
     return Path(str(resources.files("briefgen") / "styles" / name))
 
 
-def resolve(name: str, root: Path) -> Style:
-    """The style `name` stands for: a name from NAMES, or the path of a .csl
-    file inside the workspace.  Raises ValueError with a message to show."""
+def resolve(name: str, root: Path) -> Style | None:
+    """The style `name` stands for: a name from NAMES (None for briefgen's
+    own numbered style), or the path of a .csl file inside the workspace.
+    Raises ValueError with a message to show."""
+    if name == DEFAULT:
+        return None
     if name in NAMED:
         stem = NAMED[name]
         path = _own("legal.csl") if stem is None else _package_style(stem)

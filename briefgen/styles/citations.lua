@@ -25,7 +25,7 @@ end
 
 function Writer(doc, opts)
   doc = doc:walk({
-    Note = function(note) return pandoc.Span(pandoc.utils.blocks_to_inlines(note.content)) end,
+    Note = function(note) return pandoc.utils.blocks_to_inlines(note.content) end,
     Cite = function(cite) return cite.content end,
   })
   local citations, entries, order = {}, {}, {}
