@@ -102,11 +102,33 @@ MEDIUM = {"broadcast": "Broadcast", "interview": "Interview", "speech": "Speech"
           "hearing": "Hearing", "post": "Online post", "post-weblog": "Blog post"}
 
 
+LEGAL_TYPES = frozenset({"legislation", "regulation", "bill", "legal_case"})
+
+
 def entry(number: int, ref: Reference) -> Entry:
-    """A reference list entry: who. Title. Container, medium, publisher, date."""
+    """A reference list entry: who. Title. Where it is found, medium,
+    publisher, date.  A law, bill or case is found by its citation
+    ('47 U.S.C. § 230', 'Pub. L. No. 115-164, 132 Stat. 1253'), anything
+    else by its container, volume, issue and pages."""
     who = join_names(ref.names) if ref.names else ref.publisher
+    if ref.type in LEGAL_TYPES:
+        public_law = ref.type == "legislation" and (ref.number or "")[:1].isdigit()
+        found = [
+            f"Pub. L. No. {ref.number}" if public_law else ref.number,
+            " ".join(p for p in (ref.volume, ref.container_title, f"§ {ref.section}" if ref.section else ref.page)
+                     if p) or None,
+            ref.authority,
+        ]
+    else:
+        found = [
+            ref.container_title,
+            f"vol. {ref.volume}" if ref.volume else None,
+            f"no. {ref.issue}" if ref.issue else None,
+            (f"pp. {ref.page}" if "-" in ref.page or "–" in ref.page else f"p. {ref.page}") if ref.page else None,
+            ref.number,
+        ]
     details = [
-        ref.container_title,
+        *found,
         MEDIUM.get(ref.type),
         ref.publisher if ref.names else None,
         format_date(ref.issued) if ref.issued else "n.d.",

@@ -289,7 +289,12 @@ def _name(value: object) -> object:
 
 
 Names = list[Annotated[Name, BeforeValidator(_name, json_schema_input_type=str | Name)]]
-Text = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+def _number_as_text(value: object) -> object:
+    """A volume, page or number written bare (volume: 47) is its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Text = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int),
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX),
                  AfterValidator(_visible)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
