@@ -232,6 +232,43 @@ def export(root: Path, what: str, fmt: str) -> None:
     click.echo(json.dumps(csl_json(sources.references), indent=2, ensure_ascii=False))
 
 
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--into", default="sources/references.yaml", show_default=True, metavar="PATH",
+              help="The references file (under sources/) to add to; created if missing.")
+@click.option("--update", is_flag=True,
+              help="For an id that exists in that file, replace the fields the import gives (keeping the others).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid entries even if others cannot be imported (they are reported).")
+@click.pass_obj
+def import_references(root: Path, file: Path, into: str, update: bool, skip_invalid: bool) -> None:
+    """Add references from a CSL-JSON or BibTeX file (a Zotero or Better BibTeX export).
+
+    Each entry's citation key, slugged, becomes its id.  An id already in
+    the workspace is never overwritten or duplicated: that entry is skipped
+    (or, with --update, merged).  Comments and everything else in the file
+    stay as they were.
+
+    \b
+    Example:
+      briefgen import ~/Downloads/library.json
+      briefgen import refs.bib --into sources/law.yaml --update
+    """
+    from briefgen.importer import import_file
+    from briefgen.workspace import find_root
+
+    workspace = find_root(root)
+    result, written = import_file(workspace, file.resolve(), into, update=update, skip_invalid=skip_invalid)
+    report(result.skipped)
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    for label, ids in (("added", result.added), ("updated", result.updated)):
+        if ids:
+            click.echo(f"{label} {len(ids)}: {', '.join(ids)}")
+    click.echo(f"added {len(result.added)}, updated {len(result.updated)}, unchanged {len(result.unchanged)}, "
+               f"skipped {len(result.skipped)}" + (f"; wrote {into}" if written else "; nothing written"))
+
+
 @cli.command(name="list")
 @click.argument("what", type=click.Choice(["briefs", "facts", "references", "tags"]))
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")

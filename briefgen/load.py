@@ -108,6 +108,17 @@ def _load(root: Path) -> Sources:
     return sources
 
 
+def check_text(rel: str, raw: bytes) -> list[Problem]:
+    """The problems the source file `rel` would have if it held `raw`."""
+    sources = Sources()
+    try:
+        data, lines = read_yaml(raw)
+    except _Bad as bad:
+        return [Problem(rel, bad.line, bad.message, bad.code)]
+    _collect(rel, data, lines, sources)
+    return sources.problems
+
+
 _CACHE_FORMAT = 2  # bump when what the parse cache holds changes
 
 
@@ -347,7 +358,7 @@ def _validate(model: type[Record], what: str, item: dict, origin: Origin,
         label = f"{what} '{name}'" if isinstance(name, str) else what
         for err in exc.errors():
             loc = tuple(err["loc"])
-            message = _message(model, label, loc, err)
+            message = field_message(model, label, loc, err)
             problems.append(Problem(rel, origin.line_of(*loc), message if label else message.removeprefix(": "),
                                     _code(err), subject=name if isinstance(name, str) else "",
                                     column=origin.column_of(*loc)))
@@ -356,7 +367,7 @@ def _validate(model: type[Record], what: str, item: dict, origin: Origin,
     return record
 
 
-def _message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
+def field_message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> str:
     """A message a person can act on, from one pydantic error."""
     kind, value = err["type"], err.get("input")
     name = _loc_text(loc)
