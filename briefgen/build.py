@@ -156,7 +156,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     workspace, cited, warnings = check_workspace(root, today)
     job_list = plan(workspace, cited, brief_ids=brief_ids, tag=tag, per_tag=per_tag, sheets=sheets,
                     templates=template_names(root), today=build_date())
-    job_list = apply_styles(job_list, workspace, root, style)
+    job_list = apply_styles(job_list, workspace, root, style, jobs)
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     sweep(out_dir)  # what a killed build may have left
     cache = Cache.open(out_dir)
@@ -222,7 +222,8 @@ def _resolve_option(name: str, root: Path) -> None:
         raise BriefgenError(f"--style: {exc}") from None
 
 
-def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str | None) -> list[Job]:
+def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str | None,
+                 workers: int = 1) -> list[Job]:
     """Each job with its citation style applied: --style, else the brief's
     own, else briefgen.yaml's, else briefgen's numbered style.  The whole
     reference set is formatted once per style (and language) and shared."""
@@ -237,7 +238,8 @@ def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str 
         chosen = resolve(name, root)  # checked already: a brief's or briefgen.yaml's, or --style
         citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
                      for m in cf.markers} if not chosen.numbered else set()
-        shared[(name, lang)] = format_references(chosen, list(workspace.references.values()), citations, lang)
+        shared[(name, lang)] = format_references(chosen, list(workspace.references.values()), citations, lang,
+                                                 workers)
     styled_jobs = {id(job): dataclasses.replace(job, cited=styled(job.cited, shared[key]))
                    for key, group in wanted.items() for job in group}
     return [styled_jobs.get(id(job), job) for job in jobs]

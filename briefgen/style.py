@@ -42,7 +42,7 @@ NAMED = {
 NAMES = (DEFAULT, *NAMED)
 _CSL = "{http://purl.org/net/xbiblio/csl}"
 TIME_LIMIT = 60  # seconds for one pandoc run; a whole workspace takes well under one
-_FORMAT_VERSION = 1  # bump when what the style cache holds changes
+_FORMAT_VERSION = 3  # bump when what the style cache holds changes
 
 _cleaner = nh3.Cleaner(
     tags={"em", "i", "strong", "b", "span", "a", "sup", "sub", "br"},
@@ -74,6 +74,8 @@ class Style:
     suffix: str = ""
     delimiter: str = "; "
     digest: str = ""
+    bibliography: bool = True  # whether it has a bibliography layout
+    positional: bool = False  # whether a citation's form depends on the ones before it ("Ibid.")
 
     @property
     def numbered(self) -> bool:
@@ -141,7 +143,9 @@ def _read(name: str, path: Path, depth: int = 0) -> Style:
     if layout is None:
         raise ValueError(f"style '{name}': not a CSL style (it has no <citation> layout)")
     return Style(name, path, kind, layout.get("prefix", ""), layout.get("suffix", ""),
-                 layout.get("delimiter", "; "), hashlib.sha256(data).hexdigest())
+                 layout.get("delimiter", "; "), hashlib.sha256(data).hexdigest(),
+                 bibliography=tree.find(f"{_CSL}bibliography/{_CSL}layout") is not None,
+                 positional=b"position=" in data)
 
 
 @dataclass(frozen=True)
@@ -174,31 +178,68 @@ _SPACER = "briefgen-spacer"
 
 
 def format_references(style: Style, references: list[Reference], citations: set[tuple[str, str | None]],
-                      lang: str = "en") -> Formatted:
+                      lang: str = "en", workers: int = 1) -> Formatted:
     """Format `references` in `style`, and the in-text `citations` (pairs of
-    reference id and locator), with one run of pandoc; cached on disk."""
+    reference id and locator).  Kept on disk by style, language and
+    reference set: a later build runs pandoc only for citations not formatted
+    before.  Many citations are shared among up to `workers` pandoc runs."""
     from briefgen.export import csl_item
 
     items = [_protected(csl_item(r)) for r in references]
     items.append({"id": _SPACER, "type": "document", "title": _SPACER})
-    wanted = sorted(citations, key=lambda p: (p[0], p[1] or ""))
-    key = hashlib.sha256(json.dumps([_FORMAT_VERSION, style.digest, lang, items, wanted],
+    key = hashlib.sha256(json.dumps([_FORMAT_VERSION, style.digest, lang, items],
                                     sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    cached = _cache_read(key)
-    raw = cached if cached is not None else _run_pandoc(style, items, wanted, lang)
-    if cached is None:
-        _cache_write(key, raw)
+    cached = _cache_read(key) or {}
+    known: dict[str, str] = cached.get("citations", {})
+    wanted = sorted(citations, key=lambda p: (p[1] or "", p[0]))  # one source's citations apart
+    missing = [p for p in wanted if _pair(p) not in known]
+    if "entries" not in cached or missing:
+        cached = _format(style, items, cached, missing, lang, workers)
+        _cache_write(key, cached)
     clean = lambda html: _unprotect(_cleaner.clean(html).strip())  # noqa: E731
-    entries = {k: clean(v) for k, v in (raw.get("entries") or {}).items() if k != _SPACER}
-    order = tuple(k for k in (raw.get("order") or []) if k != _SPACER)
-    texts = raw.get("citations") or {}
-    first = {r.id: clean(texts.get(f"n{i}", "")) for i, r in enumerate(references)}
-    for ref in references:  # a note style lists each source as its first note reads
-        if style.kind == "note" or not entries.get(ref.id):
-            entries[ref.id] = first[ref.id]
-    formatted = {p: _bare(_unprotect(_unlinked.clean(texts.get(f"c{i}", "")).strip()), style)
-                 for i, p in enumerate(wanted)}
+    entries = {k: clean(v) for k, v in cached["entries"].items() if k != _SPACER}
+    if _first_notes(style):  # a note style lists each source as its first note reads
+        entries = {k: clean(v) for k, v in cached["first"].items()}
+    order = tuple(k for k in cached["order"] if k != _SPACER)
+    formatted = {p: _bare(_unprotect(_unlinked.clean(cached["citations"][_pair(p)]).strip()), style) for p in wanted}
     return Formatted(style, entries, formatted, order or tuple(r.id for r in references))
+
+
+CHUNK = 200  # citations one pandoc run formats, when there are enough to share among several
+
+
+def _pair(pair: tuple[str, str | None]) -> str:
+    return json.dumps(pair, ensure_ascii=False)
+
+
+def _format(style: Style, items: list[dict], cached: dict, missing: list, lang: str, workers: int) -> dict:
+    """`cached` completed: entries, first notes and order if it has none,
+    and the `missing` citations, from pandoc runs side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs = max(1, min(workers, -(-len(missing) // CHUNK)))
+    size = -(-len(missing) // runs) if missing else 0
+    chunks = [missing[i * size:(i + 1) * size] for i in range(runs)]
+    first_run = "entries" not in cached
+    with ThreadPoolExecutor(runs) as pool:
+        results = list(pool.map(lambda n: _run_pandoc(style, items, chunks[n], lang, first_run and n == 0),
+                                range(runs)))
+    known = dict(cached.get("citations", {}))
+    for chunk, raw in zip(chunks, results):
+        texts = raw.get("citations") or {}
+        known.update({_pair(p): texts.get(f"c{i}", "") for i, p in enumerate(chunk)})
+    if first_run:
+        raw = results[0]
+        texts = raw.get("citations") or {}
+        cached = {"entries": raw.get("entries") or {}, "order": raw.get("order") or [],
+                  "first": {item["id"]: texts.get(f"n{i}", "") for i, item in enumerate(items[:-1])}}
+    return {**cached, "citations": known}
+
+
+def _first_notes(style: Style) -> bool:
+    """Whether the list of sources shows first citations (a note style, or
+    a style with no bibliography) rather than bibliography entries."""
+    return style.kind == "note" or not style.bibliography
 
 
 def _bare(text: str, style: Style) -> str:
@@ -226,17 +267,26 @@ def _unprotect(html: str) -> str:
     return html.replace(_NB_HYPHEN, "-")
 
 
-def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | None]], lang: str) -> dict:
+def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | None]], lang: str,
+                first: bool = True) -> dict:
+    """One pandoc run: the bibliography, the `wanted` citations and, if
+    `first`, each reference's first citation (a note style's list)."""
     import tempfile
 
     from pypandoc import get_pandoc_path
 
-    blocks = []
-    for i, item in enumerate(items[:-1]):
-        blocks.append(f"::: {{#n{i}}}\n[@{{{item['id']}}}]\n:::\n\n::: {{#s{i}}}\n[@{{{_SPACER}}}]\n:::\n")
+    blocks = ["---\nnocite: |\n  '@*'\n---\n"]  # every reference in the bibliography
+    previous = None
+    if first and _first_notes(style):
+        for i, item in enumerate(items[:-1]):  # each cited once, after another: each a first citation
+            blocks.append(f"::: {{#n{i}}}\n[@{{{item['id']}}}]\n:::\n")
+            previous = item["id"]
     for i, (ref_id, locator) in enumerate(wanted):
+        if style.positional and ref_id == previous:  # else it would read "Ibid."
+            blocks.append(f"::: {{#t{i}}}\n[@{{{_SPACER}}}]\n:::\n")
         suffix = f", {_escape(locator)}" if locator else ""
-        blocks.append(f"::: {{#c{i}}}\n[@{{{ref_id}}}{suffix}]\n:::\n\n::: {{#t{i}}}\n[@{{{_SPACER}}}]\n:::\n")
+        blocks.append(f"::: {{#c{i}}}\n[@{{{ref_id}}}{suffix}]\n:::\n")
+        previous = ref_id
     blocks.append("::: {#refs}\n:::\n")
     with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
         bibliography = Path(tmp) / "references.json"

@@ -524,3 +524,32 @@ def test_the_pdf_of_an_author_date_brief_carries_the_citations(make_workspace, r
     text = " ".join(PdfReader(root / "output" / "b.pdf").pages[0].extract_text().split())
     assert "(Kosseff, 2019)" in text or "Kosseff, 2019)" in text
     assert "Kosseff, J. (2019). The Twenty-Six Words That Created the Internet. Cornell University Press." in text
+
+
+def test_no_citation_reads_as_a_repeat_of_the_one_before(references, parse_cache):
+    """Two pinpoints into one source are formatted one after the other; neither may come out as 'Ibid.'."""
+    root, refs = references
+    pairs = {("doe-backpage", "p. 22"), ("doe-backpage", "p. 23")}
+    # a Chicago variant that still writes "Ibid." for a note that repeats the one before
+    shutil.copy(styles._package_style("chicago-notes-bibliography-subsequent-ibid"), root / "ibid.csl")
+    formatted = styles.format_references(styles.resolve("ibid.csl", root), refs, pairs)
+    second = formatted.citations[("doe-backpage", "p. 23")]
+    assert "Ibid" not in second and "ibid" not in second
+    assert second == formatted.citations[("doe-backpage", "p. 22")].replace("22", "23")
+
+
+def test_a_new_citation_is_formatted_alone_and_many_are_shared_among_runs(references, parse_cache, monkeypatch):
+    root, refs = references
+    apa = styles.resolve("apa", root)
+    runs = []
+    real = styles._run_pandoc
+    monkeypatch.setattr(styles, "_run_pandoc", lambda style, items, wanted, *rest: runs.append(list(wanted))
+                        or real(style, items, wanted, *rest))
+    styles.format_references(apa, refs, {("kosseff", "p. 3")})
+    styles.format_references(apa, refs, {("kosseff", "p. 3"), ("kosseff", "p. 4")})
+    assert runs == [[("kosseff", "p. 3")], [("kosseff", "p. 4")]]  # only what was not formatted before
+    runs.clear()
+    many = {("kosseff", f"p. {n}") for n in range(1, 2 * styles.CHUNK + 2)}
+    formatted = styles.format_references(apa, refs, many, workers=2)
+    assert len(runs) == 2 and sum(map(len, runs)) == len(many) - 2
+    assert formatted.citations[("kosseff", "p. 401")] == "Kosseff, 2019, p. 401"
