@@ -553,3 +553,13 @@ def test_a_new_citation_is_formatted_alone_and_many_are_shared_among_runs(refere
     formatted = styles.format_references(apa, refs, many, workers=2)
     assert len(runs) == 2 and sum(map(len, runs)) == len(many) - 2
     assert formatted.citations[("kosseff", "p. 401")] == "Kosseff, 2019, p. 401"
+
+
+def test_a_sheet_takes_the_style_too(make_workspace, run):
+    root = styled_workspace(make_workspace, config="style: apa\n")
+    assert run(root, "sheet", "law", "--format", "html").exit_code == 0
+    html = (root / "output" / "sheets" / "law.html").read_text()
+    assert html.count('<span class="cite in-text">') == 3  # briefgen.yaml's style
+    assert run(root, "sheet", "law", "--format", "html", "--style", "legal").exit_code == 0
+    html = (root / "output" / "sheets" / "law.html").read_text()
+    assert '<span class="cite in-text">' not in html and "47 U.S.C. § 230." in html

@@ -104,13 +104,18 @@ FIELDS = ["claim", "detail", "title", "subtitle", "bottom_line", "ask", "contact
           "publisher", "reference-title", "note"]
 
 
-@pytest.mark.parametrize("field", FIELDS)
-def test_hostile_text_never_becomes_markup(make_workspace, run, tmp_path_factory, field):
+@pytest.mark.parametrize(("field", "style"), [
+    *((field, "numbered") for field in FIELDS),
+    # what a CSL style formats goes through pandoc, which reads some HTML in CSL-JSON text
+    *((field, style) for field in ("publisher", "reference-title", "note", "locator")
+      for style in ("apa", "chicago-notes")),
+])
+def test_hostile_text_never_becomes_markup(make_workspace, run, tmp_path_factory, field, style):
     hostile = workspace(make_workspace, field, PAYLOADS)
-    result = run(hostile, "build", "--format", "html")
+    result = run(hostile, "build", "--format", "html", "--style", style)
     assert result.exit_code == 0, result.stderr
     baseline_root = workspace(_fresh(make_workspace, tmp_path_factory), field, ["harmless text"])
-    assert run(baseline_root, "build", "--format", "html").exit_code == 0
+    assert run(baseline_root, "build", "--format", "html", "--style", style).exit_code == 0
     baseline = Audit((baseline_root / "output/b0.html").read_text())
     for i, payload in enumerate(PAYLOADS):
         audit = Audit((hostile / f"output/b{i}.html").read_text())
