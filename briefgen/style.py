@@ -275,7 +275,10 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
 
     from pypandoc import get_pandoc_path
 
-    blocks = ["---\nnocite: |\n  '@*'\n---\n"]  # every reference in the bibliography
+    # A note style's list is its first notes: no bibliography needed.  Else
+    # every reference goes into the bibliography.
+    listed = not (first and _first_notes(style))
+    blocks = ["---\nnocite: |\n  '@*'\n---\n"] if listed else []
     previous = None
     if first and _first_notes(style):
         for i, item in enumerate(items[:-1]):  # each cited once, after another: each a first citation
@@ -287,13 +290,15 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
         suffix = f", {_escape(locator)}" if locator else ""
         blocks.append(f"::: {{#c{i}}}\n[@{{{ref_id}}}{suffix}]\n:::\n")
         previous = ref_id
-    blocks.append("::: {#refs}\n:::\n")
+    if listed:
+        blocks.append("::: {#refs}\n:::\n")
     with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
         bibliography = Path(tmp) / "references.json"
         bibliography.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
         command = [get_pandoc_path(), "--sandbox", "-f", "markdown", "-t", str(_own("citations.lua")),
                    "--citeproc", "--csl", str(style.path), "--bibliography", str(bibliography),
-                   "-M", f"lang={lang}", "-M", "link-citations=false", "-M", "suppress-bibliography=false"]
+                   "-M", f"lang={lang}", "-M", "link-citations=false",
+                   "-M", f"suppress-bibliography={'false' if listed else 'true'}"]
         try:
             done = subprocess.run(command, input="\n".join(blocks), capture_output=True, text=True,
                                   timeout=TIME_LIMIT, env={**os.environ, "LANG": "C.UTF-8"}, check=False)
