@@ -196,13 +196,16 @@ def format_references(style: Style, references: list[Reference], citations: set[
     if "entries" not in cached or missing:
         cached = _format(style, items, cached, missing, lang, workers)
         _cache_write(key, cached)
-    clean = lambda html: _unprotect(_cleaner.clean(html).strip())  # noqa: E731
-    entries = {k: clean(v) for k, v in cached["entries"].items() if k != _SPACER}
+    entries = {k: _clean(v) for k, v in cached["entries"].items() if k != _SPACER}
     if _first_notes(style):  # a note style lists each source as its first note reads
-        entries = {k: clean(v) for k, v in cached["first"].items()}
+        entries = {k: _clean(v) for k, v in cached["first"].items()}
     order = tuple(k for k in cached["order"] if k != _SPACER)
     formatted = {p: _bare(_unprotect(_unlinked.clean(cached["citations"][_pair(p)]).strip()), style) for p in wanted}
     return Formatted(style, entries, formatted, order or tuple(r.id for r in references))
+
+
+def _clean(html: str) -> str:
+    return _unprotect(_cleaner.clean(html).strip())
 
 
 CHUNK = 200  # citations one pandoc run formats, when there are enough to share among several
@@ -320,11 +323,19 @@ def _cache_path(key: str) -> Path | None:
 
 
 def _cache_read(key: str) -> dict | None:
+    """What was formatted for `key` before, or None (also for a file that is
+    damaged or of another shape: formatting again is only slower)."""
     path = _cache_path(key)
     try:
-        return json.loads(path.read_text(encoding="utf-8")) if path else None
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
     except (OSError, ValueError):
         return None
+    shape = {"entries": dict, "first": dict, "citations": dict, "order": list}
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in shape.items()):
+        return None
+    if not all(isinstance(v, str) for part in ("entries", "first", "citations") for v in data[part].values()):
+        return None
+    return data
 
 
 def _cache_write(key: str, raw: dict) -> None:

@@ -563,3 +563,15 @@ def test_a_sheet_takes_the_style_too(make_workspace, run):
     assert run(root, "sheet", "law", "--format", "html", "--style", "legal").exit_code == 0
     html = (root / "output" / "sheets" / "law.html").read_text()
     assert '<span class="cite in-text">' not in html and "47 U.S.C. § 230." in html
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[]", '{"entries": 1}', '{"entries": {}, "first": {}, "order": [], '
+                                    '"citations": {"x": 3}}'])
+def test_a_damaged_style_cache_is_formatted_again(references, parse_cache, damage):
+    root, refs = references
+    legal = styles.resolve("legal", root)
+    styles.format_references(legal, refs, set())
+    [cached] = (parse_cache / "styles").glob("*.json")
+    cached.write_text(damage, encoding="utf-8")
+    formatted = styles.format_references(legal, refs, set())
+    assert formatted.entries["usc-47-230"] == GOLDEN["legal"]["usc-47-230"]
