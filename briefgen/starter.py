@@ -19,6 +19,7 @@ organization:
   contact: "Your name, your.email@example.org"
 paper: letter        # or a4
 lang: en
+style: numbered      # or chicago-notes, chicago-author-date, apa, mla, ieee, legal
 """,
     ".gitignore": """\
 # Built briefs: rebuild them with `briefgen build`.
