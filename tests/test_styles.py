@@ -575,3 +575,22 @@ def test_a_damaged_style_cache_is_formatted_again(references, parse_cache, damag
     cached.write_text(damage, encoding="utf-8")
     formatted = styles.format_references(legal, refs, set())
     assert formatted.entries["usc-47-230"] == GOLDEN["legal"]["usc-47-230"]
+
+
+def test_leaving_a_fact_out_keeps_the_style(make_workspace):
+    """Fitting a brief to its page limit leaves facts out and re-cites it: the style must survive."""
+    from briefgen.build import check_workspace
+    from briefgen.cite import styled, without
+
+    root = styled_workspace(make_workspace)
+    workspace, cited, _ = check_workspace(root)
+    refs = list(workspace.references.values())
+    brief = cited["b"]
+    pairs = {(m.ref_id, m.locator) for s in brief.sections for cf in s.facts for m in cf.markers}
+    apa = styled(brief, styles.format_references(styles.resolve("apa", root), refs, pairs))
+    shorter = without(apa, {"immunity"})
+    assert shorter.formatted is apa.formatted and not shorter.numbered
+    assert [e.ref.id for e in shorter.references] == ["pl-115-164", "doe-backpage"]  # the style's order, no orphans
+    assert all(e.html for e in shorter.references)
+    assert [str(cf.in_text) for s in shorter.sections for cf in s.facts] == [
+        str(cf.in_text) for s in apa.sections for cf in s.facts if cf.fact.id != "immunity"]
