@@ -594,3 +594,15 @@ def test_leaving_a_fact_out_keeps_the_style(make_workspace):
     assert all(e.html for e in shorter.references)
     assert [str(cf.in_text) for s in shorter.sections for cf in s.facts] == [
         str(cf.in_text) for s in apa.sections for cf in s.facts if cf.fact.id != "immunity"]
+
+
+@pytest.mark.parametrize("name", ["apa", "legal"])
+def test_a_references_note_follows_its_entry_in_every_style(make_workspace, run, name):
+    """No named style prints CSL's note, yet a note such as "cited from a summary" must reach the page."""
+    root = styled_workspace(make_workspace)
+    refs = root / "sources" / "references.yaml"
+    refs.write_text(refs.read_text().replace("    authority: 1st Cir.\n",
+                                             "    authority: 1st Cir.\n    note: Cited from the slip opinion\n"))
+    assert run(root, "build", "--format", "html", "--style", name).exit_code == 0
+    entry = re.search(r'<li id="ref-doe-backpage"[^>]*>(.*?)</li>', (root / "output" / "b.html").read_text(), re.S)[1]
+    assert entry.count("Cited from the slip opinion.") == 1
