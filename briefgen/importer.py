@@ -109,7 +109,7 @@ def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(where, line, f"item {n + 1} has no id to become the reference's id",
                                     "bad-entry"))
             continue
-        entries.append(_from_csl(str(key), line, item))
+        entries.append(_tidy(_from_csl(str(key), line, item)))
     return entries, problems
 
 
@@ -131,6 +131,29 @@ def _item_lines(text: str) -> list[int]:
         elif ch in "]}":
             depth -= 1
     return lines
+
+
+# Lines that Zotero's Extra field and Better BibTeX keep in a note for their
+# own use ("tex.ids: citron2017"): not part of the reference.
+_TOOL_LINES = re.compile(r"^\s*(?:tex\.[\w.-]+|citation[ -]key|bibtex)\s*:.*$", re.I | re.M)
+
+
+def _tidy(entry: Entry) -> Entry:
+    """What every import does to an entry: a DOI without its resolver, a
+    note without the lines reference managers keep for themselves."""
+    doi = entry.data.get("DOI")
+    if isinstance(doi, str):
+        entry.data["DOI"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+    note = entry.data.get("note")
+    if isinstance(note, str) and _TOOL_LINES.search(note):
+        entry.left_out.append("note lines kept by the reference manager for itself ("
+                              + "; ".join(m.strip() for m in _TOOL_LINES.findall(note)) + ")")
+        kept = "\n".join(line for line in _TOOL_LINES.sub("", note).splitlines() if line.strip())
+        if kept:
+            entry.data["note"] = kept
+        else:
+            del entry.data["note"]
+    return entry
 
 
 def _from_csl(key: str, line: int, item: dict) -> Entry:
@@ -210,9 +233,10 @@ BIBTEX_FIELDS = {
     "issn": "ISSN", "volume": "volume", "pages": "page", "chapter": "chapter-number", "edition": "edition",
     "note": "note", "abstract": "abstract", "type": "genre", "language": "language", "howpublished": "medium",
     "urldate": "accessed", "eventtitle": "event-title", "venue": "event-place", "pagetotal": "number-of-pages",
+    "shortjournal": "container-title-short", "journalabbrev": "container-title-short",
 }
-BIBTEX_IGNORED = {"year", "month", "day", "date", "number", "issue", "author", "editor", "institution",
-                  "organization", "school", "keywords", "file", "entrysubtype"}
+BIBTEX_USED_ELSEWHERE = {"year", "month", "day", "date", "number", "issue", "author", "editor", "institution",
+                         "organization", "school", "entrysubtype"}
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                       "dec"), start=1)}
 
@@ -246,14 +270,15 @@ def _bibtex(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
                 problems.append(Problem(where, line, f"entry '{block.key}' has no key to become the reference's id",
                                         "bad-entry"))
                 continue
-            entries.append(_from_bibtex(block, line, latex))
+            entries.append(_tidy(_from_bibtex(block, line, latex)))
     if not library.entries and not problems:
         problems.append(Problem(where, 1, "holds no BibTeX entries (nor is it a CSL-JSON list)", "bad-bibtex"))
     return entries, problems
 
 
 def _first_line(error: object) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else "syntax error"
+    text = str(getattr(error, "abort_reason", None) or error).strip()
+    return text.splitlines()[0].rstrip(".").lower() if text else "syntax error"
 
 
 def _from_bibtex(block, line: int, latex) -> Entry:
@@ -274,13 +299,16 @@ def _from_bibtex(block, line: int, latex) -> Entry:
         if fields.get(role):
             entry.data[role] = _bibtex_names(fields[role], text)
     for key, value in fields.items():
-        if key in BIBTEX_IGNORED or not value.strip():
+        if key in BIBTEX_USED_ELSEWHERE or not value.strip():
             continue
         name = BIBTEX_FIELDS.get(key)
+        value = re.sub(r"\\url\{([^{}]*)\}", r"\1", value)  # \url{https://...}: the address itself
+        if name == "medium" and re.fullmatch(r"\s*https?://\S+\s*", value) and "url" not in fields:
+            name = "URL"  # howpublished = {\url{...}}: where it was published
         if name is None:
             entry.left_out.append(key)
-        elif name == "URL":
-            entry.data[name] = re.sub(r"^\\url\{(.*)\}$", r"\1", value.strip()).strip("{}")
+        elif name in ("URL", "DOI"):
+            entry.data[name] = value.strip().strip("{}")
         elif name == "accessed":
             date = _date_from_csl(value.strip())
             if date:
@@ -314,6 +342,9 @@ def _bibtex_names(value: str, text) -> list:
         raw = raw.strip()
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
             names.append(text(raw[1:-1]))  # {World Health Organization}: one name, not split
+            continue
+        if raw.lower() == "others":  # BibTeX's "and others": more authors than listed
+            names.append("others")
             continue
         parts = parse_single_name_into_parts(raw, strict=False)
         family = text(" ".join(parts.last))
@@ -413,7 +444,11 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
         document["references"] = CommentedSeq()
     references = document["references"]
     by_id = {item.get("id"): item for item in references if isinstance(item, dict)}
-    spaced = bool(re.search(r"\n[ \t]*\n[ \t]*- ", text))  # entries parted by blank lines: so are the new ones
+    # entries parted by blank lines (as in a new file): so are the new ones
+    spaced = bool(re.search(r"\n[ \t]*\n[ \t]*- ", text)) or not by_id
+    # the file's own spelling of the web address: url or URL
+    url_key = "url" if re.search(r"^[ \t-]*url:", text, re.M) and not re.search(r"^[ \t-]*URL:", text, re.M) \
+        else "URL"
     result = Imported()
     for entry in entries:
         ref_id = entry.data["id"]
@@ -431,12 +466,14 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
                 continue
             changed = False
             for key, value in entry.data.items():
+                if key == "URL" and "url" in target:
+                    key = "url"  # as this reference spells it
                 if key != "id" and _plain(target.get(key)) != value:
                     target[key] = _node(value)
                     changed = True
             (result.updated if changed else result.unchanged).append(ref_id)
         else:
-            references.append(_new_reference(entry.data))
+            references.append(_new_reference(entry.data, url_key))
             if spaced and len(references) > 1:
                 references.yaml_set_comment_before_after_key(len(references) - 1, before="\n")
             by_id[ref_id] = references[-1]
@@ -479,11 +516,11 @@ def _node(value: object) -> object:
     return value
 
 
-def _new_reference(data: dict):
+def _new_reference(data: dict, url_key: str = "URL"):
     from ruamel.yaml.comments import CommentedMap
 
     order = ["id", "type", "title", *(k for k in FIELDS if k not in ("id", "type", "title"))]
-    return CommentedMap((k, _node(data[k])) for k in order if k in data)
+    return CommentedMap(((url_key if k == "URL" else k), _node(data[k])) for k in order if k in data)
 
 
 def import_file(root: Path, source: Path, into_rel: str, update: bool = False,

@@ -55,6 +55,8 @@ def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
 
 
 def _cell(value, limit: int = 90) -> str:
+    if value is None:
+        return "-"  # a reference with no date, say
     text = " ".join((", ".join(value) if isinstance(value, list) else str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -142,7 +142,42 @@ def test_bibtex_entries_with_latex_corporate_authors_and_duplicate_keys(make_wor
     assert kosseff.title == "The Twenty-Six Words That Created the Internet"  # the first of the two keys
     assert result.stderr.splitlines() == [
         "lib.bib:26: warning: entry 'Kosseff2019': the key is used by an earlier entry of the file; skipped"]
-    assert "note: who-report: left out annotation" in result.stdout
+    assert "note: who-report: left out keywords, annotation" in result.stdout
+
+
+def test_what_reference_managers_add_for_themselves_is_tidied(make_workspace, run):
+    root = workspace(make_workspace, COMMENTED)
+    bib = write(root, "lib.bib", r"""
+@misc{tipline,
+  author = {Berg, Jan and Smith, John and others},
+  title = {CyberTipline data},
+  howpublished = {\url{https://example.org/data}},
+  doi = {https://doi.org/10.1000/xyz},
+  shortjournal = {Ex. J.},
+  note = {tex.ids: tipline2024},
+  year = 2024,
+}
+""")
+    result = run(root, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    ref = references(root)["tipline"]
+    assert ref.url == "https://example.org/data" and ref.medium is None  # howpublished's address is the URL
+    assert ref.doi == "10.1000/xyz" and ref.container_title_short == "Ex. J."
+    assert ref.note is None
+    assert [n.display for n in ref.author] == ["Jan Berg", "John Smith", "others"]  # 'and others' is not a person
+    assert "left out note lines kept by the reference manager for itself (tex.ids: tipline2024)" in result.stdout
+    text = (root / "sources" / "references.yaml").read_text()
+    assert "    url: https://example.org/data\n" in text  # spelled as this file spells it
+    item = {"id": "zot", "type": "book", "title": "T", "note": "tex.ids: zot2020\nCitation Key: zot\nCited as published"}
+    assert run(root, "import", str(write(root, "lib.json", [item]))).exit_code == 0
+    assert references(root)["zot"].note == "Cited as published"
+
+
+def test_a_new_file_parts_its_entries_with_blank_lines(make_workspace, run):
+    root = workspace(make_workspace)
+    assert run(root, "import", str(write(root, "lib.json", CSL[2:])), "--into", "sources/new.yaml").exit_code == 0
+    text = (root / "sources" / "new.yaml").read_text()
+    assert "\n\n  - id: odd-type\n" in text and text.count("\n\n") == 1
 
 
 def test_an_unreadable_entry_stops_the_import_unless_told_to_skip_it(make_workspace, run):
@@ -151,7 +186,7 @@ def test_an_unreadable_entry_stops_the_import_unless_told_to_skip_it(make_worksp
     before = files_under(root)
     result = run(root, "import", str(bib))
     assert result.exit_code == 1
-    assert "\nlib.bib:28: cannot read this entry: " in result.stderr
+    assert "\nlib.bib:28: cannot read this entry: unexpectedly reached end of file\n" in result.stderr
     assert files_under(root) == before  # nothing written
     result = run(root, "import", str(bib), "--skip-invalid")
     assert result.exit_code == 0
