@@ -11,6 +11,7 @@ briefgen's own and needs no CSL processor.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -133,7 +134,17 @@ def resolve(name: str, root: Path) -> Style | None:
             hint = did_you_mean(name, NAMES) or did_you_mean(name, package_style_names())
             raise ValueError(f"unknown style '{name}'{hint} (one of: {', '.join(NAMES)}, the name of "
                              "a style in the CSL style repository, or the path of a .csl file)") from None
-    return _read(name, path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ValueError(f"style '{name}': cannot be read ({exc.strerror})") from None
+    return _read_once(name, str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_once(name: str, path: str, mtime_ns: int, size: int) -> Style:
+    """_read, once per file version: a thousand briefs naming one style parse it once."""
+    return _read(name, Path(path))
 
 
 def _read(name: str, path: Path, depth: int = 0) -> Style:
