@@ -128,7 +128,14 @@ Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
                  AfterValidator(_markdown_bounds), AfterValidator(_visible)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
+def _number_as_text(value: object) -> object:
+    """A year, volume, page or number written bare (volume: 47) is its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# An editor reading `issued: 2020` as YAML 1.2 sees a number: the schema allows it.
+PartialDate = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int),
+                        AfterValidator(_partial_date)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]
 
 
@@ -289,11 +296,6 @@ def _name(value: object) -> object:
 
 
 Names = list[Annotated[Name, BeforeValidator(_name, json_schema_input_type=str | Name)]]
-def _number_as_text(value: object) -> object:
-    """A volume, page or number written bare (volume: 47) is its text."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
 Text = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int),
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX),
                  AfterValidator(_visible)]

@@ -52,11 +52,21 @@ def test_the_schema_accepts_every_sample_file(schema):
         jsonschema.validate(as_an_editor_reads_it(path), schema)
 
 
+def test_the_schema_accepts_what_people_write_bare(schema, tmp_path):
+    """A year, a volume, names as text or maps: an editor must not mark them."""
+    path = tmp_path / "r.yaml"
+    path.write_text("references:\n  - id: r\n    title: T\n    issued: 2020\n    volume: 47\n    URL: https://x.org\n"
+                    "    author: [\"Doe, Jane\", {literal: WHO}]\n", encoding="utf-8")
+    jsonschema.validate(as_an_editor_reads_it(path), schema)
+
+
 @pytest.mark.parametrize("broken", [
     {"facts": [{"id": "a", "claim": "c", "tags": ["t"], "cite": [{"ref": "r"}], "clam": "x"}]},
     {"facts": [{"id": "Bad_Id", "claim": "c", "tags": ["t"], "cite": [{"ref": "r"}]}]},
     {"facts": [{"id": "a", "tags": ["t"], "cite": [{"ref": "r"}]}]},
     {"references": [{"id": "r", "title": "T", "issued": "2024", "type": "tv"}]},
+    {"references": [{"id": "r", "title": "T", "DOl": "10.1/x"}]},
+    {"references": [{"id": "r", "title": "T", "author": [{"family": "Doe", "gven": "J"}]}]},
     {"fact": []},
 ])
 def test_the_schema_rejects_broken_files(schema, broken):
