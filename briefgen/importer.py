@@ -31,7 +31,7 @@ from briefgen.workspace import SOURCES_DIR, shown
 # spelled as CSL-JSON spells them).
 FIELDS = {info.serialization_alias or info.alias or name: name for name, info in Reference.model_fields.items()}
 FIELDS.pop("snapshot")
-NAMES = {FIELDS_KEY for FIELDS_KEY, name in FIELDS.items() if name in NAME_FIELDS}
+NAMES = {csl for csl, name in FIELDS.items() if name in NAME_FIELDS}
 DATES = ("issued", "accessed", "original-date", "event-date", "submitted")
 # What some exports call a variable that CSL-JSON names otherwise.
 ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short", "url": "URL",
@@ -114,22 +114,25 @@ def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
 
 
 def _item_lines(text: str) -> list[int]:
-    """The line each top-level item of a JSON array starts on."""
-    lines, depth, line, in_string, escaped = [], 0, 1, False, False
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_string:
-            escaped, in_string = (not escaped and ch == "\\"), (in_string if escaped or ch != '"' else False)
-            continue
-        if ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth == 2 and ch == "{":
-                lines.append(line)
-        elif ch in "]}":
-            depth -= 1
+    """The line each item of a top-level JSON array starts on (the items are
+    read again, one by one, by the standard decoder, to learn where they are)."""
+    decoder, lines = json.JSONDecoder(), []
+    i, line = text.find("[") + 1, 1
+    line += text.count("\n", 0, i)
+    while 0 < i < len(text):
+        start = i
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        line += text.count("\n", start, i)
+        if i >= len(text) or text[i] == "]":
+            break
+        lines.append(line)
+        try:
+            _, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError:
+            break
+        line += text.count("\n", i, end)
+        i = end
     return lines
 
 
