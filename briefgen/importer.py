@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.model import CSL_TYPES, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
+from briefgen.model import CSL_TYPES, LONG_MAX, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
 from briefgen.workspace import SOURCES_DIR, shown
 
 # CSL-JSON variables briefgen keeps, by their CSL-JSON name (URL and DOI
@@ -34,8 +34,10 @@ FIELDS.pop("snapshot")
 NAMES = {csl for csl, name in FIELDS.items() if name in NAME_FIELDS}
 DATES = ("issued", "accessed", "original-date", "event-date", "submitted")
 # What some exports call a variable that CSL-JSON names otherwise.
-ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short", "url": "URL",
+ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short", "event": "event-title",
+           "url": "URL",
            "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
+NAME_PARTS = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
 # Keys of an export that carry no part of the reference.
 IGNORED = {"id", "citation-key", "citationKey", "type"}
 
@@ -181,6 +183,8 @@ def _from_csl(key: str, line: int, item: dict) -> Entry:
                 entry.left_out.append(f"{name} (not a date briefgen can read)")
             else:
                 entry.data[name] = date
+        elif name == "abstract" and isinstance(value, str) and len(value) > LONG_MAX:
+            entry.left_out.append(f"abstract (longer than {LONG_MAX:,} characters; no brief shows it)")
         else:
             entry.data[name] = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else value
@@ -192,7 +196,9 @@ def _name_from_csl(name: object) -> object:
     it all, else the CSL-JSON map."""
     if not isinstance(name, dict):
         return name
-    kept = {k: v for k, v in name.items() if v not in (None, "")}
+    # Only the parts of a name; citeproc-js's flags ("parse-names",
+    # "static-ordering", "comma-suffix") say how to print it, not who it is.
+    kept = {k: v for k, v in name.items() if v not in (None, "") and k in NAME_PARTS}
     if set(kept) == {"family", "given"} and "," not in kept["family"] + kept["given"]:
         return f"{kept['family']}, {kept['given']}"
     if set(kept) == {"literal"} and "," not in kept["literal"]:

@@ -54,7 +54,8 @@ CSL = [
     {"id": "case-1", "type": "legal_case", "title": "Jane Doe No. 1 v. Backpage.com, LLC",
      "container-title": "F.3d", "volume": "817", "page": "12", "authority": "1st Cir.",
      "issued": {"date-parts": [[2016]]}},
-    {"id": "odd-type", "type": "tweet", "title": "A post"},
+    {"id": "odd-type", "type": "tweet", "title": "A post", "event": "A hearing",
+     "author": [{"family": "Roe", "given": "Ann", "parse-names": True}], "abstract": "x" * 6000},
 ]
 
 BIBTEX = r"""
@@ -115,9 +116,12 @@ def test_csl_json_entries_become_references_with_stable_ids(make_workspace, run)
     assert [n.display for n in muller.author] == ["Jérôme Müller", "Ludwig van Beethoven"]
     assert (muller.issued, muller.accessed, muller.volume, muller.container_title_short, muller.doi) == (
         "2020-03-01", "2025-09-01", "12", "Rev.", "10.1000/xyz")
-    assert refs["odd-type"].type == "document"
+    odd = refs["odd-type"]
+    assert odd.type == "document" and odd.event_title == "A hearing" and odd.abstract is None
+    assert [(n.family, n.given) for n in odd.author] == [("Roe", "Ann")]  # citeproc-js's flag is not a name part
     assert "note: muller2020-safety: left out custom" in result.stdout
-    assert "note: odd-type: left out type 'tweet' (not a CSL type; imported as 'document')" in result.stdout
+    assert "note: odd-type: left out type 'tweet' (not a CSL type; imported as 'document'), abstract (longer " \
+           "than 5,000 characters; no brief shows it)" in result.stdout
     assert "added 4, updated 0, unchanged 0, skipped 0; wrote sources/references.yaml" in result.stdout
     # importing the same export again adds nothing
     again = run(root, "import", str(root / "lib.json"))
