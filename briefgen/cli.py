@@ -339,7 +339,8 @@ def _build_options(f):
     f = click.option("--style", default=None, metavar="NAME",
                      help="The citation style of every document, over the briefs' and briefgen.yaml's: "
                           "numbered (the default), chicago-notes, chicago-author-date, apa, mla, ieee, legal, "
-                          "or the path of a .csl file in the workspace.")(f)
+                          "any style of the CSL repository by name, or the path of a .csl file in the "
+                          "workspace.")(f)
     f = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both",
                      show_default=True, help="Which files to write.")(f)
     return f
