@@ -32,7 +32,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.load import load
 from briefgen.model import Config
 from briefgen.pdf import DEFAULT_VARIANT
-from briefgen.plan import Job, SheetRequest, plan
+from briefgen.plan import TAGS_DIR, Job, SheetRequest, plan
 from briefgen.review import review, stale
 from briefgen.select import Selector, select
 from briefgen.style import DEFAULT, Formatted, format_references, resolve
@@ -161,6 +161,7 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     sweep(out_dir)  # what a killed build may have left
     cache = Cache.open(out_dir)
     result = BuildResult(warnings=list(warnings))
+    _prune(out_dir, workspace, cache, result, root)
     if release:
         refused = [job for job in job_list if _refused_for_release(job, workspace, today, result)]
         for job in refused:  # a release folder holds only what may be released
@@ -488,6 +489,36 @@ def _manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> b
 
 
 _KEY_PREFIX = {"brief": "brief", "tag sheet": "tag", "fact sheet": "sheet"}
+
+
+def _prune(out_dir: Path, workspace: Workspace, cache: Cache, result: BuildResult, root: Path) -> None:
+    """Remove the files of a brief that is no longer in the sources (deleted
+    or renamed) and of a tag sheet whose tag no fact has any more, found by
+    their manifests: an old PDF must not stay in the index as if current.
+    Ad-hoc sheets stay: they were asked for by hand."""
+    import json
+
+    if not out_dir.is_dir():
+        return
+    for manifest in sorted(out_dir.rglob("*" + MANIFEST_SUFFIX)):
+        stem = manifest.relative_to(out_dir).as_posix()[: -len(MANIFEST_SUFFIX)]
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            kind, ident = data["kind"], data["id"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not one of ours, or damaged: left alone
+        if kind == "brief" and stem == ident and ident not in workspace.briefs:
+            why = f"brief '{ident}' is no longer in the sources"
+        elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident not in workspace.labels:
+            why = f"no fact has the tag '{ident}' any more"
+        else:
+            continue
+        for name in (f"{stem}.html", f"{stem}.pdf", f"{stem}{MANIFEST_SUFFIX}"):
+            path = out_dir / name
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                cache.forget(name)
+                result.notes.append(f"removed {shown(path, root)} ({why})")
 
 
 def _write_index(cache: Cache, out_dir: Path, root: Path, config: Config) -> Path | None:

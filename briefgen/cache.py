@@ -70,6 +70,10 @@ class Cache:
         self.files[name] = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         self.changed = True
 
+    def forget(self, name: str) -> None:
+        if self.files.pop(name, None) is not None:
+            self.changed = True
+
     def save(self) -> None:
         data = {"briefgen": __version__, "files": self.files}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

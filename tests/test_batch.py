@@ -189,6 +189,30 @@ def test_index_lists_exactly_what_is_in_the_output_folder(ws, run):
     assert "brief:brief-alpha" not in Index((ws / "output/index.html").read_text()).keys
 
 
+def test_a_renamed_brief_and_a_vanished_tag_leave_no_old_files_behind(ws, run):
+    assert run(ws, "build", "--per-tag").exit_code == 0
+    assert run(ws, "sheet", "beta", "--format", "html").exit_code == 0
+    (ws / "output" / "notes.manifest.json").write_text('{"kind": "brief", "id": "x"}')  # not briefgen's stem: kept
+    briefs = ws / "sources" / "briefs.yaml"
+    briefs.write_text(briefs.read_text().replace("id: brief-alpha", "id: brief-alpha-2026")
+                      .replace("select: beta", "select: shared"))
+    facts = ws / "sources" / "facts.yaml"
+    facts.write_text(facts.read_text().replace("tags: [beta, shared], kind: recommendation",
+                                               "tags: [shared], kind: recommendation")
+                     .replace("tags: [beta], kind: law", "tags: [shared], kind: law"))
+    result = run(ws, "build", "brief-beta", "--format", "html")
+    assert result.exit_code == 0, result.output
+    out = ws / "output"
+    assert not any(out.glob("brief-alpha.*")) and not any((out / "tags").glob("beta.*"))
+    assert "removed output/brief-alpha.pdf (brief 'brief-alpha' is no longer in the sources)" in result.stdout
+    assert "removed output/tags/beta.html (no fact has the tag 'beta' any more)" in result.stdout
+    assert (out / "sheets" / "beta.html").is_file()  # asked for by hand: kept
+    assert (out / "notes.manifest.json").is_file()
+    assert (out / "tags" / "alpha.pdf").is_file() and (out / "brief-both.pdf").is_file()
+    index = Index((out / "index.html").read_text())
+    assert "brief:brief-alpha" not in index.keys and "tag:beta" not in index.keys
+
+
 # ------------------------------------------------------------ the build cache
 
 
