@@ -120,16 +120,26 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, root)
         raise BriefgenError(Problem(where, exc.lineno or 0, f"template error: {exc.message}", "template-error")) from None
-    except jinja2.TemplateError as exc:
-        path, line = brief.at("template")
-        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {exc}",
-                                    "template-error", subject=brief.id)) from None
     except MemoryError:
         raise  # a limit of the build, reported by it
     except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code: any fault in it is theirs
+        why = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        where = _failing_template_line(exc, root)
+        if where:  # the template line that failed, for whoever maintains the template
+            raise BriefgenError(Problem(*where, f"template failed for brief '{brief.id}': {why}", "template-error",
+                                        subject=brief.id)) from None
         path, line = brief.at("template")
-        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: "
-                                    f"{type(exc).__name__}: {exc}", "template-error", subject=brief.id)) from None
+        raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {why}",
+                                    "template-error", subject=brief.id)) from None
+
+
+def _failing_template_line(exc: BaseException, root: Path) -> tuple[str, int] | None:
+    """The innermost template file and line in the traceback of `exc`
+    (Jinja2 rewrites its frames to name them)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIX)]
+    return (_template_path(frames[-1].filename, root), frames[-1].lineno or 0) if frames else None
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

@@ -286,9 +286,22 @@ def test_a_failing_brief_does_not_stop_the_batch(ws, run):
     assert result.exit_code == 1
     assert built(result) == html(ws, "brief-alpha", "brief-both")
     assert "built 2, unchanged 0, failed 1 in" in result.stdout
-    assert result.stderr == ("sources/briefs.yaml:10: brief 'brief-beta': template 'broken' failed: "
+    assert result.stderr == ("templates/broken.html:1: template failed for brief 'brief-beta': "
                              "'no_such_variable' is undefined\n")
     assert not (ws / "output/brief-beta.html").exists()
+
+
+def test_a_template_fault_points_at_the_template_line_that_failed(ws, run):
+    (ws / "templates").mkdir()
+    (ws / "templates/part.html").write_text("one\ntwo\n{{ sections[99].heading }}\n")
+    (ws / "templates/broken.html").write_text('{% extends "one-pager.html" %}\n{% block content %}\n'
+                                              '{% include "part.html" %}\n{% endblock %}\n')
+    briefs = ws / "sources/briefs.yaml"
+    briefs.write_text(briefs.read_text().replace("template: fact-sheet", "template: broken"))
+    result = run(ws, "build", "brief-beta", "--format", "html")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/part.html:3: template failed for brief 'brief-beta': ")
+    assert "Traceback" not in result.stderr
 
 
 def test_jobs_2_gives_the_same_files_and_messages_as_jobs_1(ws, run, tmp_path):

@@ -138,7 +138,7 @@ def test_template_runtime_error_fails_only_that_brief(make_workspace, run):
     root = make_workspace(extra={"templates/one-pager.html": "{{ brief.no_such_field }}"})
     result = run(root, "build", "--format", "html")
     assert result.exit_code == 1
-    assert "sources/briefs.yaml:4: brief 'brief-one': template 'one-pager' failed:" in result.stderr
+    assert "templates/one-pager.html:1: template failed for brief 'brief-one': " in result.stderr
 
 
 def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
