@@ -220,7 +220,7 @@ def format_references(style: Style, references: list[Reference], citations: set[
 
     items = [_protected(csl_item(r)) for r in references]
     items.append({"id": _SPACER, "type": "document", "title": _SPACER})
-    key = hashlib.sha256(json.dumps([_FORMAT_VERSION, style.digest, lang, items],
+    key = hashlib.sha256(json.dumps([_FORMAT_VERSION, _engine(), style.digest, lang, items],
                                     sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     cached = _cache_read(key) or {}
     known: dict[str, str] = cached.get("citations", {})
@@ -242,6 +242,23 @@ def _clean(html: str) -> str:
 
 
 CHUNK = 200  # citations one pandoc run formats, when there are enough to share among several
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> str:
+    """What formats the references, as part of the cache key: briefgen's
+    version, the pandoc writer, and the pandoc program (by size and time)."""
+    from briefgen import __version__
+
+    writer = hashlib.sha256(_own("citations.lua").read_bytes()).hexdigest()
+    try:
+        from pypandoc import get_pandoc_path
+
+        stat = Path(get_pandoc_path()).stat()
+        program = f"{stat.st_size}:{stat.st_mtime_ns}"
+    except (ImportError, OSError):
+        program = "missing"  # reported when pandoc is run
+    return f"{__version__}:{writer}:{program}"
 
 
 def _pair(pair: tuple[str, str | None]) -> str:
@@ -309,8 +326,13 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
     `first`, each reference's first citation (a note style's list)."""
     import tempfile
 
-    from pypandoc import get_pandoc_path
+    try:
+        from pypandoc import get_pandoc_path
 
+        pandoc = get_pandoc_path()
+    except (ImportError, OSError):
+        raise BriefgenError(f"style '{style.name}': pandoc, which formats citation styles, is not installed "
+                            "(pip install pypandoc-binary)") from None
     # A note style's list is its first notes: no bibliography needed.  Else
     # every reference goes into the bibliography.
     listed = not (first and _first_notes(style))
@@ -331,7 +353,7 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
     with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
         bibliography = Path(tmp) / "references.json"
         bibliography.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-        command = [get_pandoc_path(), "--sandbox", "-f", "markdown", "-t", str(_own("citations.lua")),
+        command = [pandoc, "--sandbox", "-f", "markdown", "-t", str(_own("citations.lua")),
                    "--citeproc", "--csl", str(style.path), "--bibliography", str(bibliography),
                    "-M", f"lang={lang}", "-M", "link-citations=false",
                    "-M", f"suppress-bibliography={'false' if listed else 'true'}"]

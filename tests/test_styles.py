@@ -628,3 +628,17 @@ def test_a_references_note_follows_its_entry_in_every_style(make_workspace, run,
     assert run(root, "build", "--format", "html", "--style", name).exit_code == 0
     entry = re.search(r'<li id="ref-doe-backpage"[^>]*>(.*?)</li>', (root / "output" / "b.html").read_text(), re.S)[1]
     assert entry.count("Cited from the slip opinion.") == 1
+
+
+def test_without_pandoc_a_style_says_what_to_install(make_workspace, run, parse_cache, monkeypatch):
+    import pypandoc
+
+    def missing():
+        raise OSError("No pandoc was found")
+
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", missing)
+    root = styled_workspace(make_workspace)
+    result = run(root, "build", "--format", "html", "--style", "apa")
+    assert result.exit_code == 1
+    assert result.stderr == ("--style: style 'apa': pandoc, which formats citation styles, is not installed "
+                             "(pip install pypandoc-binary)\n")
