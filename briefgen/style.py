@@ -17,6 +17,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -207,7 +208,7 @@ def _escape(text: str) -> str:
 
 # Between two citations of one document, so that none of them reads as a
 # repeat of the one before ("Ibid.", "Id."): every citation stays a first one.
-_SPACER = "briefgen-spacer"
+_SPACER = "_briefgen_spacer"  # not a valid id: no reference can have it
 
 
 def format_references(style: Style, references: list[Reference], citations: set[tuple[str, str | None]],
@@ -254,8 +255,9 @@ def _engine() -> str:
     try:
         from pypandoc import get_pandoc_path
 
-        stat = Path(get_pandoc_path()).stat()
-        program = f"{stat.st_size}:{stat.st_mtime_ns}"
+        found = get_pandoc_path()  # a path, or a bare name found on PATH
+        stat = Path(shutil.which(found) or found).stat()
+        program = f"{found}:{stat.st_size}:{stat.st_mtime_ns}"
     except (ImportError, OSError):
         program = "missing"  # reported when pandoc is run
     return f"{__version__}:{writer}:{program}"
@@ -267,18 +269,33 @@ def _pair(pair: tuple[str, str | None]) -> str:
 
 def _format(style: Style, items: list[dict], cached: dict, missing: list, lang: str, workers: int) -> dict:
     """`cached` completed: entries, first notes and order if it has none,
-    and the `missing` citations, from pandoc runs side by side."""
+    and the `missing` citations, from pandoc runs side by side.
+
+    Every citation is formatted as a first citation, whatever was formatted
+    before it: in a style whose forms depend on position ("Ibid.", a short
+    form after the first), a run cites each source at most once, so the
+    citations of one source are spread over as many runs as it has pinpoints.
+    Elsewhere many citations are shared among up to `workers` runs."""
     from concurrent.futures import ThreadPoolExecutor
 
-    runs = max(1, min(workers, -(-len(missing) // CHUNK)))
-    size = -(-len(missing) // runs) if missing else 0
-    chunks = [missing[i * size:(i + 1) * size] for i in range(runs)]
     first_run = "entries" not in cached
-    with ThreadPoolExecutor(runs) as pool:
-        results = list(pool.map(lambda n: _run_pandoc(style, items, chunks[n], lang, first_run and n == 0),
-                                range(runs)))
+    if style.positional:
+        rounds: list[list] = []
+        seen: dict[str, int] = {}
+        for pair in missing:
+            n = seen[pair[0]] = seen.get(pair[0], -1) + 1
+            if n == len(rounds):
+                rounds.append([])
+            rounds[n].append(pair)
+        tasks = ([([], True)] if first_run else []) + [(chunk, False) for chunk in rounds]
+    else:
+        runs = max(1, min(workers, -(-len(missing) // CHUNK)))
+        size = -(-len(missing) // runs) if missing else 0
+        tasks = [(missing[i * size:(i + 1) * size], first_run and i == 0) for i in range(runs)]
+    with ThreadPoolExecutor(max(1, min(workers, len(tasks)))) as pool:
+        results = list(pool.map(lambda task: _run_pandoc(style, items, task[0], lang, task[1]), tasks))
     known = dict(cached.get("citations", {}))
-    for chunk, raw in zip(chunks, results):
+    for (chunk, _), raw in zip(tasks, results):
         texts = raw.get("citations") or {}
         known.update({_pair(p): texts.get(f"c{i}", "") for i, p in enumerate(chunk)})
     if first_run:
@@ -353,13 +370,15 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
     with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
         bibliography = Path(tmp) / "references.json"
         bibliography.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-        command = [pandoc, "--sandbox", "-f", "markdown", "-t", str(_own("citations.lua")),
+        # --data-dir: an empty folder, so no init.lua or defaults of the user's pandoc take part
+        command = [pandoc, "--sandbox", "--data-dir", tmp, "-f", "markdown", "-t", str(_own("citations.lua")),
                    "--citeproc", "--csl", str(style.path), "--bibliography", str(bibliography),
                    "-M", f"lang={lang}", "-M", "link-citations=false",
                    "-M", f"suppress-bibliography={'false' if listed else 'true'}"]
         try:
             done = subprocess.run(command, input="\n".join(blocks), capture_output=True, text=True,
-                                  timeout=TIME_LIMIT, env={**os.environ, "LANG": "C.UTF-8"}, check=False)
+                                  encoding="utf-8", errors="replace", timeout=TIME_LIMIT,
+                                  env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, check=False)
         except subprocess.TimeoutExpired:
             raise BriefgenError(f"style '{style.name}': pandoc took longer than {TIME_LIMIT} s") from None
         except OSError as exc:
@@ -367,7 +386,14 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
     if done.returncode != 0:
         why = " ".join(done.stderr.split())[:300] or f"exit status {done.returncode}"
         raise BriefgenError(f"style '{style.name}': pandoc could not format the references: {why}")
-    return json.loads(done.stdout)
+    try:
+        raw = json.loads(done.stdout)
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        raise BriefgenError(f"style '{style.name}': pandoc's output could not be read: "
+                            f"{' '.join(done.stdout.split())[:200]!r}")
+    return raw
 
 
 def _cache_path(key: str) -> Path | None:
@@ -402,5 +428,5 @@ def _cache_write(key: str, raw: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(raw, ensure_ascii=False).encode())
-    except OSError:
+    except (OSError, BriefgenError):
         pass  # a cache that cannot be written only costs time

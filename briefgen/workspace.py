@@ -42,8 +42,11 @@ def shown(path: Path, root: Path) -> str:
 
 def inside(path: Path, roots) -> bool:
     """Is `path`, with every symlink resolved, a file inside one of `roots`?"""
-    real = path.resolve()
-    return real.is_file() and any(real.is_relative_to(Path(r).resolve()) for r in roots)
+    try:
+        real = path.resolve()
+        return real.is_file() and any(real.is_relative_to(Path(r).resolve()) for r in roots)
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop: no such file
+        return False
 
 
 def workspace_file(root: Path, relative: str) -> Path | None:

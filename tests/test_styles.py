@@ -642,3 +642,61 @@ def test_without_pandoc_a_style_says_what_to_install(make_workspace, run, parse_
     assert result.exit_code == 1
     assert result.stderr == ("--style: style 'apa': pandoc, which formats citation styles, is not installed "
                              "(pip install pypandoc-binary)\n")
+
+
+def test_a_citation_reads_the_same_whatever_was_formatted_before_it(references, parse_cache, tmp_path_factory,
+                                                                    monkeypatch):
+    """Every citation is a first citation: its form must not depend on other pinpoints or on the cache's history."""
+    root, refs = references
+    shutil.copy(styles._package_style("chicago-in-text-full"), root / "full.csl")  # full first, short later
+    full = styles.resolve("full.csl", root)
+    pages = [("kosseff", f"p. {n}") for n in (30, 10, 20)]
+    together = styles.format_references(full, refs, set(pages)).citations
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path_factory.mktemp("other-cache")))
+    one_by_one = {}
+    for pair in pages:  # a warm cache, growing one citation at a time
+        one_by_one.update(styles.format_references(full, refs, {pair}).citations)
+    assert together == one_by_one
+    assert all(together[p].endswith(", " + p[1].split()[1]) for p in pages)
+    forms = {together[p].rsplit(", ", 1)[0] for p in pages}
+    assert len(forms) == 1, together  # the same (first, full) form at every page
+
+
+def test_the_users_own_pandoc_setup_takes_no_part(make_workspace, run, parse_cache, monkeypatch, tmp_path):
+    data = tmp_path / "xdg"
+    (data / "pandoc").mkdir(parents=True)
+    (data / "pandoc" / "init.lua").write_text('error("a personal pandoc setting")\n')
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    root = styled_workspace(make_workspace)
+    result = run(root, "build", "--format", "html", "--style", "apa")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_reference_may_have_any_valid_id(make_workspace, run, parse_cache):
+    root = styled_workspace(make_workspace)
+    for name in ("references.yaml", "facts.yaml"):
+        path = root / "sources" / name
+        path.write_text(path.read_text().replace("kosseff", "briefgen-spacer"))
+    result = run(root, "build", "--format", "html", "--style", "apa")
+    assert result.exit_code == 0, result.stderr
+    assert "Kosseff, J. (2019)." in (root / "output" / "b.html").read_text()
+
+
+def test_a_style_cache_that_cannot_be_written_only_costs_time(make_workspace, run, tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(blocked))
+    root = styled_workspace(make_workspace)
+    result = run(root, "build", "--format", "html", "--style", "legal")
+    assert result.exit_code == 0, result.stderr
+    assert "47 U.S.C. § 230." in (root / "output" / "b.html").read_text()
+
+
+@pytest.mark.parametrize("style", ["x" * 290 + ".csl", "loop.csl"], ids=["name-too-long", "symlink-loop"])
+def test_a_style_path_the_system_cannot_open_is_refused_cleanly(make_workspace, refused, style):
+    root = styled_workspace(make_workspace, style=f"style: {style}")
+    if style == "loop.csl":
+        (root / "loop.csl").symlink_to("loop.csl")
+    [line] = refused(root)
+    assert line == f"sources/briefs.yaml:6: brief 'b': style '{style}': no such file inside the workspace " \
+                   "(or it leads outside it)"
