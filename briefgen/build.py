@@ -161,7 +161,8 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     sweep(out_dir)  # what a killed build may have left
     cache = Cache.open(out_dir)
     result = BuildResult(warnings=list(warnings))
-    _prune(out_dir, workspace, cache, result, root)
+    if out_dir.resolve() == (root / OUTPUT_DIR).resolve():  # another folder may hold other workspaces' files
+        _prune(out_dir, workspace, cache, result, root)
     if release:
         refused = [job for job in job_list if _refused_for_release(job, workspace, today, result)]
         for job in refused:  # a release folder holds only what may be released
@@ -495,7 +496,8 @@ def _prune(out_dir: Path, workspace: Workspace, cache: Cache, result: BuildResul
     """Remove the files of a brief that is no longer in the sources (deleted
     or renamed) and of a tag sheet whose tag no fact has any more, found by
     their manifests: an old PDF must not stay in the index as if current.
-    Ad-hoc sheets stay: they were asked for by hand."""
+    Ad-hoc sheets stay: they were asked for by hand.  Only the workspace's
+    own output folder is pruned: one named with --out may be shared."""
     import json
 
     if not out_dir.is_dir():

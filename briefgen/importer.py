@@ -95,6 +95,8 @@ def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BriefgenError(Problem(where, exc.lineno, f"not valid JSON: {exc.msg}", "bad-json")) from None
+    except RecursionError:
+        raise BriefgenError(Problem(where, 1, "not a CSL-JSON file: nested too deeply", "bad-json")) from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
@@ -350,7 +352,7 @@ def _bibtex_names(value: str, text) -> list:
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
-            names.append(text(raw[1:-1]))  # {World Health Organization}: one name, not split
+            names.append(_name_from_csl({"literal": text(raw[1:-1])}))  # {World Health Organization}: one name
             continue
         if raw.lower() == "others":  # BibTeX's "and others": more authors than listed
             names.append("others")
@@ -477,7 +479,7 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
             for key, value in entry.data.items():
                 if key == "URL" and "url" in target:
                     key = "url"  # as this reference spells it
-                if key != "id" and _plain(target.get(key)) != value:
+                if key != "id" and not _same(target.get(key), value):
                     target[key] = _node(value)
                     changed = True
             (result.updated if changed else result.unchanged).append(ref_id)
@@ -494,6 +496,17 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
     return out.getvalue(), result
 
 
+def _same(old: object, new: object) -> bool:
+    """Whether a value in the file already says what the import gives (a
+    name written {family: Doe, given: Jane} is the name "Doe, Jane")."""
+    from briefgen.model import _name
+
+    old = _plain(old)
+    if isinstance(old, list) and isinstance(new, list):
+        return [_name(v) for v in old] == [_name(v) for v in new]
+    return old == new
+
+
 def _plain(value: object) -> object:
     """A value read by ruamel as the plain data it stands for."""
     if isinstance(value, list):
@@ -506,6 +519,7 @@ def _plain(value: object) -> object:
 # Text that every YAML reader takes as the same plain text; anything else
 # is written in double quotes (ruamel would otherwise write '? g' bare).
 _PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*(?:[:#,'][^ :#\[\]{},\"'\\][^:#\[\]{},\"'\\]*)*")
+_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]")  # line breaks to YAML, or a BOM: never bare
 
 
 def _node(value: object) -> object:
@@ -513,7 +527,8 @@ def _node(value: object) -> object:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     if isinstance(value, str):
-        return value if _PLAIN.fullmatch(value) and value == value.strip() else DoubleQuotedScalarString(value)
+        plain = _PLAIN.fullmatch(value) and value == value.strip() and not _BREAKS.search(value)
+        return value if plain else DoubleQuotedScalarString(value)
     if isinstance(value, list):
         seq = CommentedSeq(_node(v) for v in value)
         seq.fa.set_flow_style()  # names on one line: author: ["Doe, Jane", "Roe, Rick"]
@@ -537,7 +552,7 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
     """Import `source` into the references file `into_rel` (a path inside
     the workspace at `root`, under sources/).  Returns what happened and
     whether the file was written."""
-    from briefgen.load import check_text, load
+    from briefgen.load import load
     from briefgen.model import _relative_path
     from briefgen.write import write_atomic
 
@@ -564,21 +579,43 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
                                                                        "; skipped") for p in problems]
     existing = {r.id: (r.origin.path, r.origin.line)
                 for r in [*sources.references, *sources.facts, *sources.briefs]}
-    text = into.read_text(encoding="utf-8") if into.is_file() else ""
-    new_text, result = merge(text, entries, existing, into_rel, update, where)
+    raw = into.read_bytes() if into.is_file() else b""
+    bom, text = raw.startswith(b"\xef\xbb\xbf"), raw.decode("utf-8-sig")
+    crlf = "\r\n" in text
+    new_text, result = merge(text.replace("\r\n", "\n"), entries, existing, into_rel, update, where)
     result.skipped = problems + result.skipped
     if not (result.added or result.updated):
         return result, False
-    # Read the new file back as a check would: a bug here must not reach the workspace.
-    read_problems = check_text(into_rel, new_text.encode("utf-8"))
-    if read_problems:
-        raise BriefgenError([Problem(p.path, p.line, f"import would write a file briefgen cannot read: {p.message}",
-                                     "internal") for p in read_problems])
     if not text:
         new_text = f"# yaml-language-server: $schema={_schema_path(into, root)}\n" + new_text
+    if crlf:  # the file's own line endings
+        new_text = new_text.replace("\n", "\r\n")
+    data = ("\ufeff" if bom else "").encode() + new_text.encode("utf-8")
+    _read_back(into_rel, data, sources, entries, result)
     into.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(into, new_text.encode("utf-8"))
+    write_atomic(into, data)
     return result, True
+
+
+def _read_back(into_rel: str, data: bytes, sources, entries: list[Entry], result: Imported) -> None:
+    """Read the new file as a check would and compare it with what it must
+    hold: the references it had (those not updated) unchanged, and the new
+    ones as imported.  A fault here must not reach the workspace."""
+    from briefgen.load import load_text
+
+    after = load_text(into_rel, data)
+    if after.problems:
+        raise BriefgenError([Problem(p.path, p.line, f"import would write a file briefgen cannot read: {p.message}",
+                                     "internal") for p in after.problems])
+    now = {r.id: r.model_dump() for r in after.references}
+    expected = {r.id: r.model_dump() for r in sources.references
+                if r.origin.path == into_rel and r.id not in result.updated}
+    expected.update({e.data["id"]: Reference.model_validate(e.data).model_dump() for e in entries
+                     if e.data["id"] in result.added})
+    changed = sorted(ref_id for ref_id, values in expected.items() if now.get(ref_id) != values)
+    if changed:
+        raise BriefgenError(f"import would change what {into_rel} says of {', '.join(changed)} without being "
+                            "asked to; nothing written (please report this)")
 
 
 def _schema_path(into: Path, root: Path) -> str:

@@ -108,15 +108,16 @@ def _load(root: Path) -> Sources:
     return sources
 
 
-def check_text(rel: str, raw: bytes) -> list[Problem]:
-    """The problems the source file `rel` would have if it held `raw`."""
+def load_text(rel: str, raw: bytes) -> Sources:
+    """What the source file `rel` would hold, and its problems, if it held `raw`."""
     sources = Sources()
     try:
         data, lines = read_yaml(raw)
     except _Bad as bad:
-        return [Problem(rel, bad.line, bad.message, bad.code)]
+        sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
+        return sources
     _collect(rel, data, lines, sources)
-    return sources.problems
+    return sources
 
 
 _CACHE_FORMAT = 2  # bump when what the parse cache holds changes

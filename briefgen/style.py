@@ -45,7 +45,7 @@ NAMED = {
 NAMES = (DEFAULT, *NAMED)
 _CSL = "{http://purl.org/net/xbiblio/csl}"
 TIME_LIMIT = 60  # seconds for one pandoc run; a whole workspace takes well under one
-_FORMAT_VERSION = 3  # bump when what the style cache holds changes
+_FORMAT_VERSION = 4  # bump when what the style cache holds changes
 
 _cleaner = nh3.Cleaner(
     tags={"em", "i", "strong", "b", "span", "a", "sup", "sub", "br"},
@@ -370,9 +370,10 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
     with tempfile.TemporaryDirectory(prefix="briefgen-style-") as tmp:
         bibliography = Path(tmp) / "references.json"
         bibliography.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        csl = _for_subsets(style.path, Path(tmp))
         # --data-dir: an empty folder, so no init.lua or defaults of the user's pandoc take part
         command = [pandoc, "--sandbox", "--data-dir", tmp, "-f", "markdown", "-t", str(_own("citations.lua")),
-                   "--citeproc", "--csl", str(style.path), "--bibliography", str(bibliography),
+                   "--citeproc", "--csl", str(csl), "--bibliography", str(bibliography),
                    "-M", f"lang={lang}", "-M", "link-citations=false",
                    "-M", f"suppress-bibliography={'false' if listed else 'true'}"]
         try:
@@ -394,6 +395,22 @@ def _run_pandoc(style: Style, items: list[dict], wanted: list[tuple[str, str | N
         raise BriefgenError(f"style '{style.name}': pandoc's output could not be read: "
                             f"{' '.join(done.stdout.split())[:200]!r}")
     return raw
+
+
+_SUBSTITUTE = re.compile(rb'\s+subsequent-author-substitute(?:-rule)?="[^"]*"')
+
+
+def _for_subsets(path: Path, tmp: Path) -> Path:
+    """The style file as briefgen gives it to pandoc.  A brief lists only
+    some of the references formatted together, so an entry must not replace
+    its author with "———" for being the same as the entry before it in the
+    whole set: that entry may not be in the brief."""
+    data = path.read_bytes()
+    if b"subsequent-author-substitute" not in data:
+        return path
+    copy = tmp / "style.csl"
+    copy.write_bytes(_SUBSTITUTE.sub(b"", data))
+    return copy
 
 
 def _cache_path(key: str) -> Path | None:

@@ -213,6 +213,16 @@ def test_a_renamed_brief_and_a_vanished_tag_leave_no_old_files_behind(ws, run):
     assert "brief:brief-alpha" not in index.keys and "tag:beta" not in index.keys
 
 
+def test_a_shared_out_folder_keeps_other_workspaces_files(ws, run, tmp_path):
+    shared = tmp_path / "shared"
+    assert run(ws, "build", "brief-alpha", "--format", "html", "--out", str(shared)).exit_code == 0
+    briefs = ws / "sources" / "briefs.yaml"
+    briefs.write_text(briefs.read_text().replace("id: brief-alpha", "id: brief-alpha-2026"))
+    result = run(ws, "build", "brief-beta", "--format", "html", "--out", str(shared))
+    assert result.exit_code == 0 and "removed" not in result.stdout
+    assert (shared / "brief-alpha.html").is_file()
+
+
 # ------------------------------------------------------------ the build cache
 
 

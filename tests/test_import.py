@@ -344,3 +344,51 @@ def test_import_export_round_trip_is_lossless(make_workspace, run, items):
     result = run(root, "import", str(write(root, "lib.json", items)))
     assert result.exit_code == 0, result.output
     assert csl_json(load(root).references) == items
+
+
+def test_line_endings_and_a_bom_stay_as_the_file_has_them(make_workspace, run):
+    root = workspace(make_workspace)
+    path = root / "sources" / "references.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + COMMENTED.replace("\n", "\r\n").encode())
+    assert run(root, "import", str(write(root, "lib.json", CSL[2:3]))).exit_code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf" + COMMENTED.replace("\n", "\r\n").encode())
+    assert b"\n" not in data.replace(b"\r\n", b"")  # every line ends as the others do
+    assert "case-1" in references(root)
+
+
+def test_unusual_text_survives_the_round_trip(make_workspace, run):
+    root = workspace(make_workspace)
+    title = "Line\u2028separator, next\x85line and \ufeffmark"
+    item = {"id": "odd", "type": "book", "title": title,
+            "author": [{"literal": "Barnes and Noble, Inc."}]}
+    assert run(root, "import", str(write(root, "lib.json", [item]))).exit_code == 0
+    assert references(root)["odd"].title == title
+
+
+def test_a_braced_organisation_with_a_comma_stays_one_organisation(make_workspace, run):
+    root = workspace(make_workspace)
+    bib = write(root, "lib.bib", "@book{b, title = {T}, author = {Roe, Ann and {Barnes and Noble, Inc.}}}\n")
+    assert run(root, "import", str(bib)).exit_code == 0
+    author = references(root)["b"].author
+    assert [(n.family, n.literal) for n in author] == [("Roe", None), (None, "Barnes and Noble, Inc.")]
+
+
+def test_update_with_the_same_names_written_another_way_changes_nothing(make_workspace, run):
+    root = workspace(make_workspace, COMMENTED.replace("    issued: 1996\n",
+                                                        "    issued: 1996\n    author:\n      - family: Doe\n"
+                                                        "        given: Jane\n"))
+    before = (root / "sources" / "references.yaml").read_bytes()
+    item = {"id": "statute", "type": "legislation", "title": "An Act", "author": [{"family": "Doe", "given": "Jane"}],
+            "issued": {"date-parts": [[1996]]}}
+    result = run(root, "import", str(write(root, "lib.json", [item])), "--update")
+    assert "unchanged 1" in result.stdout and "nothing written" in result.stdout
+    assert (root / "sources" / "references.yaml").read_bytes() == before
+
+
+def test_a_json_file_nested_too_deeply_is_one_line(make_workspace, run):
+    root = workspace(make_workspace)
+    source = write(root, "lib.json", "[" * 100_000 + "]" * 100_000)
+    result = run(root, "import", str(source))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("lib.json:")
