@@ -301,7 +301,9 @@ class _Digests:
         cited = job.cited
         return digest(
             __version__, self.options, job.stem, self._template(cited.brief.template),
-            cited.brief.model_dump_json(),
+            # A sheet is dated the day it is built; a sheet whose content did
+            # not change keeps the date of the day it last changed.
+            cited.brief.model_dump_json(exclude={"date"} if job.kind != "brief" else None),
             *(self._record(cf.fact) for s in cited.sections for cf in s.facts),
             *(self._record(e.ref) for e in cited.references),
             *(e.html or "" for e in cited.references),  # as a citation style formatted them

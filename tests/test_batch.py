@@ -213,6 +213,20 @@ def test_a_renamed_brief_and_a_vanished_tag_leave_no_old_files_behind(ws, run):
     assert "brief:brief-alpha" not in index.keys and "tag:beta" not in index.keys
 
 
+def test_a_sheet_keeps_the_date_its_content_last_changed(ws, run, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    assert run(ws, "build", "--per-tag", "--tag", "beta", "--format", "html").exit_code == 0
+    sheet = ws / "output" / "tags" / "beta.html"
+    assert "January 1, 2026" in sheet.read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # the next day, nothing changed
+    again = run(ws, "build", "--per-tag", "--tag", "beta", "--format", "html")
+    assert "nothing to do" in again.stdout and "January 1, 2026" in sheet.read_text()
+    facts = ws / "sources" / "facts.yaml"
+    facts.write_text(facts.read_text().replace("Beta one.", "Beta one, revised."))
+    assert "tags/beta.html" in run(ws, "build", "--per-tag", "--tag", "beta", "--format", "html").stdout
+    assert "January 2, 2026" in sheet.read_text()
+
+
 def test_a_shared_out_folder_keeps_other_workspaces_files(ws, run, tmp_path):
     shared = tmp_path / "shared"
     assert run(ws, "build", "brief-alpha", "--format", "html", "--out", str(shared)).exit_code == 0
