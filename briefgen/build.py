@@ -29,7 +29,7 @@ from briefgen.cache import Cache, digest
 from briefgen.check import Workspace, check
 from briefgen.cite import CitedBrief, cite, styled
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import load
+from briefgen.load import Sources, load
 from briefgen.model import Config
 from briefgen.pdf import DEFAULT_VARIANT
 from briefgen.plan import TAGS_DIR, Job, SheetRequest, plan
@@ -86,9 +86,11 @@ class Checked(NamedTuple):
     warnings: list[Problem]  # what is not wrong but should be looked at
 
 
-def check_workspace(root: Path, today: dt.date | None = None, strict: bool = False) -> Checked:
+def check_workspace(root: Path, today: dt.date | None = None, strict: bool = False,
+                    loaded: Callable[[Sources], None] | None = None) -> Checked:
     """Load and check the workspace and cite every brief; raise on any error
-    (and, when `strict`, on any warning).  `today` dates the staleness checks.
+    (and, when `strict`, on any warning).  `today` dates the staleness checks;
+    `loaded`, when given, is told the sources as soon as they are read.
 
     The records made here live as long as the build, so the cyclic garbage
     collector is kept out of the way while they are made and then told to
@@ -96,7 +98,10 @@ def check_workspace(root: Path, today: dt.date | None = None, strict: bool = Fal
     enabled = gc.isenabled()
     gc.disable()
     try:
-        workspace = check(load(find_root(root)), template_names(root), root)
+        sources = load(find_root(root))
+        if loaded is not None:
+            loaded(sources)
+        workspace = check(sources, template_names(root), root)
         selector = Selector(workspace)
         cited, problems = {}, []
         if (root / "templates").is_dir():
@@ -153,7 +158,11 @@ def build(root: Path, brief_ids: list[str] | None = None, formats: tuple[str, ..
     today = today or dt.date.today()
     if style is not None:
         _resolve_option(style, root)
-    workspace, cited, warnings = check_workspace(root, today)
+    early = _EarlyStyles(root, style, jobs)
+    try:
+        workspace, cited, warnings = check_workspace(root, today, loaded=early.start)
+    finally:
+        early.wait()
     job_list = plan(workspace, cited, brief_ids=brief_ids, tag=tag, per_tag=per_tag, sheets=sheets,
                     templates=template_names(root), today=build_date())
     job_list = apply_styles(job_list, workspace, root, style, jobs)
@@ -222,6 +231,41 @@ def _resolve_option(name: str, root: Path) -> None:
         resolve(name, root)
     except ValueError as exc:
         raise BriefgenError(f"--style: {exc}") from None
+
+
+class _EarlyStyles:
+    """Format the reference set in the styles a build will use while the
+    workspace is still being checked (pandoc works on another core): the
+    result lands in the style cache, where apply_styles finds it.  Whatever
+    goes wrong here is only lost time: apply_styles does the work again and
+    reports any problem."""
+
+    def __init__(self, root: Path, option: str | None, workers: int):
+        self.root, self.option, self.workers = root, option, workers
+        self.threads: list = []
+
+    def start(self, sources: Sources) -> None:
+        import threading
+
+        config = sources.config
+        wanted = {(self.option or b.style or config.style or DEFAULT, b.lang or config.lang) for b in sources.briefs}
+        wanted.add((self.option or config.style or DEFAULT, config.lang))  # sheets
+        for name, lang in sorted(wanted - {(DEFAULT, lang) for _, lang in wanted}):
+            thread = threading.Thread(target=self._format, args=(name, lang, sources.references), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _format(self, name: str, lang: str, references: list) -> None:
+        try:
+            chosen = resolve(name, self.root)
+            if chosen is not None:
+                format_references(chosen, references, set(), lang, self.workers)
+        except Exception:  # noqa: BLE001 - only an early start: the build does it again and reports
+            pass
+
+    def wait(self) -> None:
+        for thread in self.threads:
+            thread.join()
 
 
 def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str | None,
