@@ -14,7 +14,7 @@ from pathlib import Path
 from briefgen import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load import Sources, did_you_mean
-from briefgen.model import Brief, Config, Fact, Record, Reference
+from briefgen.model import SLUG_RE, Brief, Config, Fact, Record, Reference
 from briefgen.workspace import workspace_file
 
 
@@ -73,6 +73,8 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
     for brief in workspace.briefs.values():
         problems += _check_brief(brief, workspace, labels, templates, excused)
         problems += _check_style(brief, root)
+    for item, origin in sources.invalid_briefs:
+        problems += _check_invalid_brief(item, origin, workspace, excused)
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return workspace
@@ -139,6 +141,25 @@ def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
         for i, c in enumerate(fact.cite)
         if c.ref not in ws.references and c.ref not in invalid
     ]
+
+
+def _check_invalid_brief(item: dict, origin, ws: Workspace, invalid) -> list[Problem]:
+    """The fact ids a brief that failed validation names, checked as if it
+    had not: its other mistakes are reported in the same run."""
+    name = item.get("id") if isinstance(item.get("id"), str) else None
+    label = f"brief '{name}'" if name else "brief"
+    out = []
+    sections = item.get("sections") if isinstance(item.get("sections"), list) else []
+    for s, section in enumerate(sections):
+        facts = section.get("facts") if isinstance(section, dict) else None
+        for i, fact_id in enumerate(facts if isinstance(facts, list) else []):
+            if (isinstance(fact_id, str) and SLUG_RE.fullmatch(fact_id)  # a malformed id is reported already
+                    and fact_id not in ws.facts and fact_id not in invalid):
+                out.append(Problem(origin.path, origin.line_of("sections", s, "facts", i),
+                                   f"{label} names unknown fact '{fact_id}'{did_you_mean(fact_id, ws.facts)}",
+                                   "unknown-fact", subject=name or "",
+                                   column=origin.column_of("sections", s, "facts", i)))
+    return out
 
 
 def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str], invalid) -> list[Problem]:

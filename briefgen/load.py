@@ -56,6 +56,9 @@ class Sources:
     # may have been in it, and `complete` is False.
     invalid_ids: set[str] = field(default_factory=set)
     invalid_tags: set[str] = field(default_factory=set)
+    # Briefs that failed validation, as written, with where they are: the
+    # facts they name are still checked, so that one run reports it all.
+    invalid_briefs: list[tuple[dict, Origin]] = field(default_factory=list)
     complete: bool = True
     config: Config = field(default_factory=Config)
 
@@ -321,6 +324,8 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                     sources.invalid_tags.add(tags)
                 if key == "facts" and isinstance(item.get("kind"), str):
                     sources.invalid_tags.add(item["kind"])
+                if key == "briefs":
+                    sources.invalid_briefs.append((item, origin))
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:

@@ -284,6 +284,20 @@ def test_load_and_check_problems_come_in_one_run(make_workspace, refused):
     )
 
 
+def test_a_brief_with_a_schema_error_still_has_its_facts_checked(make_workspace, refused):
+    """One run reports both: the bad date and the fact the brief names that does not exist."""
+    from tests.test_load import BRIEF
+
+    root = make_workspace(extra={BAD: BRIEF.replace("2026-01-01", "2026-02-30")
+                                 .replace("facts: [fact-a]", "facts: [fact-a, fact-z, Bad_Id]")})
+    assert refused(root) == expected(
+        f"{BAD}:5: brief 'bb': date: '2026-02-30' is not a real date",
+        f"{BAD}:8: brief 'bb' names unknown fact 'fact-z' (did you mean 'fact-c'?)",
+        f"{BAD}:8: brief 'bb': sections[0].facts[2]: 'Bad_Id' is not a valid id: use lowercase letters, digits "
+        "and hyphens, starting with a letter or digit",
+    )
+
+
 # ---------------------------------------------------------------- build refuses
 
 
