@@ -295,7 +295,7 @@ def _format(style: Style, items: list[dict], cached: dict, missing: list, lang: 
     with ThreadPoolExecutor(max(1, min(workers, len(tasks)))) as pool:
         results = list(pool.map(lambda task: _run_pandoc(style, items, task[0], lang, task[1]), tasks))
     known = dict(cached.get("citations", {}))
-    for (chunk, _), raw in zip(tasks, results):
+    for (chunk, _), raw in zip(tasks, results, strict=True):
         texts = raw.get("citations") or {}
         known.update({_pair(p): texts.get(f"c{i}", "") for i, p in enumerate(chunk)})
     if first_run:
