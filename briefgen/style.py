@@ -2,10 +2,11 @@
 references formatted in it by pandoc's citeproc (docs/citation-engines.md
 compares it with citeproc-py and says why this engine).
 
-A build formats the whole reference set once per style (and language), with
-one pandoc run, and every brief in that style reuses the result; the result
-is also kept in the user's cache folder, so a rebuild that changes no
-reference runs pandoc not at all.  The default style, ``numbered``, is
+A build formats the whole reference set once per style (and language),
+with one pandoc run (a few side by side when many citations are new), and
+every brief in that style reuses the result; the result is also kept in the
+user's cache folder, so a rebuild that changes no reference runs pandoc not
+at all.  The default style, ``numbered``, is
 briefgen's own and needs no CSL processor.
 """
 
