@@ -114,12 +114,13 @@ def _check_config(config: Config, root: Path | None) -> list[Problem]:
     logo = config.organization.logo if config.organization else None
     if not logo or root is None:
         return problems
+    where = ("organization", "logo")
     if Path(logo).suffix.lower() not in LOGO_TYPES:
-        return problems + [_problem(config, ("organization", "logo"), f"organization.logo: '{logo}' is not an image briefgen "
-                         f"can embed (use {', '.join(LOGO_TYPES)})", "bad-path")]
-    if workspace_file(root, logo) is None:
-        return problems + [_problem(config, ("organization", "logo"), f"organization.logo: no file '{logo}' in the workspace "
-                         "(or it leads outside it)", "missing-file")]
+        problems.append(_problem(config, where, f"organization.logo: '{logo}' is not an image briefgen can embed "
+                                 f"(use {', '.join(LOGO_TYPES)})", "bad-path"))
+    elif workspace_file(root, logo) is None:
+        problems.append(_problem(config, where, f"organization.logo: no file '{logo}' in the workspace "
+                                 "(or it leads outside it)", "missing-file"))
     return problems
 
 
