@@ -248,8 +248,8 @@ class _EarlyStyles:
         import threading
 
         config = sources.config
-        wanted = {(self.option or b.style or config.style or DEFAULT, b.lang or config.lang) for b in sources.briefs}
-        wanted.add((self.option or config.style or DEFAULT, config.lang))  # sheets
+        wanted = {_style_of(b, self.option, config) for b in sources.briefs}
+        wanted.add((self.option or config.style or DEFAULT, config.lang))  # sheets, which have no style of their own
         for name, lang in sorted(wanted - {(DEFAULT, lang) for _, lang in wanted}):
             thread = threading.Thread(target=self._format, args=(name, lang, sources.references), daemon=True)
             thread.start()
@@ -268,6 +268,12 @@ class _EarlyStyles:
             thread.join()
 
 
+def _style_of(brief, option: str | None, config: Config) -> tuple[str, str]:
+    """The citation style and language of a brief: --style, else its own,
+    else briefgen.yaml's, else briefgen's numbered style."""
+    return option or brief.style or config.style or DEFAULT, brief.lang or config.lang
+
+
 def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str | None,
                  workers: int = 1) -> list[Job]:
     """Each job with its citation style applied: --style, else the brief's
@@ -277,9 +283,9 @@ def apply_styles(jobs: list[Job], workspace: Workspace, root: Path, option: str 
     shared: dict[tuple[str, str], Formatted] = {}
     wanted: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
-        name = option or job.brief.style or config.style or DEFAULT
-        if name != DEFAULT:
-            wanted.setdefault((name, job.brief.lang or config.lang), []).append(job)
+        key = _style_of(job.brief, option, config)
+        if key[0] != DEFAULT:
+            wanted.setdefault(key, []).append(job)
     for (name, lang), group in wanted.items():
         chosen = resolve(name, root)  # checked already: a brief's or briefgen.yaml's, or --style
         citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
