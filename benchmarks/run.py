@@ -185,7 +185,7 @@ def _overfull(root: Path, briefs: int) -> Path:
 
 def _change_one_fact(root: Path) -> list[str]:
     """Edit the claim of one fact that some briefs show; return those briefs' ids."""
-    from briefgen.build import check_workspace
+    from briefgen.build.pipeline import check_workspace
 
     cited = check_workspace(root).cited
     fact_id = next(iter(cited.values())).fact_ids[0]

@@ -1,3 +1,3 @@
-from briefgen.cli import main
+from briefgen.commands.cli import main
 
 main()

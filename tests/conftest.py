@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources"

@@ -263,7 +263,7 @@ def test_editing_a_template_rerenders_the_briefs_that_use_it(ws, run):
     run(ws, "build", "--format", "html")
     (ws / "templates").mkdir()
     builtin = (ws / "templates/one-pager.html")
-    from briefgen.workspace import BUILTIN_TEMPLATES
+    from briefgen.project import BUILTIN_TEMPLATES
     builtin.write_text((BUILTIN_TEMPLATES / "one-pager.html").read_text().replace("Policy brief", "Policy memo"))
     result = run(ws, "build", "--format", "html")
     assert built(result) == html(ws, "brief-alpha", "brief-both")  # brief-beta is a fact-sheet
@@ -413,7 +413,7 @@ def test_a_file_that_cannot_be_written_fails_only_its_document(ws, run):
 
 
 def test_sheets_of_different_expressions_never_share_a_file(ws, run):
-    from briefgen.plan import sheet_slug
+    from briefgen.compose.plan import sheet_slug
 
     assert sheet_slug("alpha") == "alpha"
     assert re.fullmatch(r"alpha-and-statistic-[0-9a-f]{8}", sheet_slug("alpha and statistic"))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.build import check_workspace
+from briefgen.build.pipeline import check_workspace
 from briefgen.errors import BriefgenError, Problem
 from conftest import BRIEFS, FACT, FACTS, expected, files_under
 

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen import __version__
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 
 from conftest import SAMPLE, copy_sample
 

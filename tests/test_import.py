@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.export import csl_json
-from briefgen.importer import slug
-from briefgen.load import load
+from briefgen.commands.export import csl_json
+from briefgen.commands.importer import slug
+from briefgen.source.load import load
 from conftest import FACTS, files_under
 
 # A references file with comments everywhere and quoting of every kind: an

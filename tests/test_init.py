@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 
 
 def test_init_then_build_works(tmp_path, run):

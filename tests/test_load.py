@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from briefgen.load import load
+from briefgen.source.load import load
 from conftest import FACT, FACTS, expected
 
 BAD = "sources/x.yaml"
@@ -676,7 +676,7 @@ def test_an_empty_value_is_empty_not_text(make_workspace, refused, empty):
 
 
 def test_empty_optional_values_and_lists_are_allowed(make_workspace):
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     text = ("references:\nfacts:\n  - id: zz\n    claim: '~'\n    detail:\n    tags: [t]\n"
             "    as_of: null\n    cite: [{ref: statute}]\nbriefs: ~\n")
@@ -705,7 +705,7 @@ def test_a_section_with_neither_facts_nor_select(make_workspace, refused):
 
 
 def test_parse_cache_gives_the_same_records(make_workspace, parse_cache):
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     root = make_workspace()
     first = load(root)
@@ -720,7 +720,7 @@ def test_parse_cache_gives_the_same_records(make_workspace, parse_cache):
 
 
 def test_parse_cache_follows_content_and_survives_garbage(make_workspace, parse_cache):
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     root = make_workspace()
     load(root)
@@ -734,7 +734,7 @@ def test_parse_cache_follows_content_and_survives_garbage(make_workspace, parse_
 
 
 def test_files_with_problems_are_not_cached(make_workspace, parse_cache):
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     root = bad_file(make_workspace, "facts: [unclosed\n")
     load(root)
@@ -742,7 +742,7 @@ def test_files_with_problems_are_not_cached(make_workspace, parse_cache):
 
 
 def test_parse_cache_can_be_turned_off(make_workspace, monkeypatch, parse_cache):
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", "")
     assert len(load(make_workspace()).facts) == 3

@@ -24,14 +24,14 @@ def test_installed_wheel_carries_the_templates(tmp_path, make_workspace):
     for template in ("one-pager.html", "fact-sheet.html", "_base.html", "briefgen.css"):
         assert f"briefgen/templates/{template}" in names
     for style_file in ("legal.csl", "citations.lua"):  # briefgen's own citation style and pandoc writer
-        assert f"briefgen/styles/{style_file}" in names
+        assert f"briefgen/compose/styles/{style_file}" in names
 
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     root = make_workspace()
     code = (
-        "import sys; from briefgen.cli import main; from briefgen import workspace; "
-        "print(workspace.BUILTIN_TEMPLATES, file=sys.stderr); main()"
+        "import sys; from briefgen.commands.cli import main; from briefgen import project; "
+        "print(project.BUILTIN_TEMPLATES, file=sys.stderr); main()"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, "--root", str(root), "build", "--format", "html"],

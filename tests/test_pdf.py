@@ -2,7 +2,7 @@
 
 import os
 
-from briefgen.pdf import html_to_pdf
+from briefgen.render.pdf import html_to_pdf
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 

@@ -28,7 +28,7 @@ def sample(tmp_path_factory):
     """The sample workspace, copied and built once."""
     from click.testing import CliRunner
 
-    from briefgen.cli import cli
+    from briefgen.commands.cli import cli
 
     root = copy_sample(tmp_path_factory.mktemp("sample") / "ws")
     result = CliRunner().invoke(cli, ["--root", str(root), "build"], catch_exceptions=False)

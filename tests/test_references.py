@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.load import load
+from briefgen.source.load import load
 from tests.test_load import BAD, REFERENCE, bad_file
 
 # One reference using every variable the citation styles read; the values are

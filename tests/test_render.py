@@ -5,9 +5,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefgen.build import Options, check_workspace, render_job
-from briefgen.plan import Job
-from briefgen.render import markdown_block, markdown_inline, render_html
+from briefgen.build.pipeline import Options, check_workspace, render_job
+from briefgen.compose.plan import Job
+from briefgen.render.html import markdown_block, markdown_inline, render_html
 
 from conftest import FACTS
 
@@ -162,7 +162,7 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_built_in_text_colours_have_at_least_4_5_to_1_contrast():
-    from briefgen.workspace import BUILTIN_TEMPLATES
+    from briefgen.project import BUILTIN_TEMPLATES
 
     css = (BUILTIN_TEMPLATES / "briefgen.css").read_text()
     colours = dict(re.findall(r"--(ink|muted|primary|accent|wash): (#[0-9a-f]{6});", css))

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 from conftest import REPO, SAMPLE
 
 

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 
 REFERENCES = """\
 references:

@@ -1,6 +1,6 @@
 """Stages: select and cite — which facts a brief shows and how sources are numbered."""
 
-from briefgen.build import check_workspace
+from briefgen.build.pipeline import check_workspace
 
 FACTS = """\
 facts:

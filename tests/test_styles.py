@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from briefgen import style as styles
-from briefgen.load import load
+from briefgen.compose import style as styles
+from briefgen.source.load import load
 from conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "style-references.yaml"
@@ -607,8 +607,8 @@ def test_a_damaged_style_cache_is_formatted_again(references, parse_cache, damag
 
 def test_leaving_a_fact_out_keeps_the_style(make_workspace):
     """Fitting a brief to its page limit leaves facts out and re-cites it: the style must survive."""
-    from briefgen.build import check_workspace
-    from briefgen.cite import styled, without
+    from briefgen.build.pipeline import check_workspace
+    from briefgen.compose.cite import styled, without
 
     root = styled_workspace(make_workspace)
     workspace, cited, _ = check_workspace(root)

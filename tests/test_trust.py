@@ -174,7 +174,7 @@ def test_the_sample_quotes_are_all_verified_against_the_seed(tmp_path, run):
     result = run(root, "check", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
-    from briefgen.load import load
+    from briefgen.source.load import load
 
     quoted = [c for f in load(root).facts for c in f.cite if c.quote and c.ref == "msnbc-2025-08-24"]
     assert len(quoted) >= 8

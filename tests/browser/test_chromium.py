@@ -113,7 +113,7 @@ def sample(tmp_path_factory):
     """The sample workspace, copied and built (HTML and PDF) once for the module."""
     from click.testing import CliRunner
 
-    from briefgen.cli import cli
+    from briefgen.commands.cli import cli
 
     def run(root, *args):
         return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)

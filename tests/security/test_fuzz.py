@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.cli import cli
+from briefgen.commands.cli import cli
 
 FIELDS = ["id", "claim", "tags", "cite", "ref", "kind", "status", "priority", "title", "issued", "template",
           "date", "sections", "heading", "facts", "select", "max_pages", "quote", "locator", "url", "type",

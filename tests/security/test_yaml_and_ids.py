@@ -50,7 +50,7 @@ def test_ids_that_could_escape_or_collide_are_refused(make_workspace, run, value
 
 def test_every_output_path_stays_in_the_output_folder(tmp_path):
     from briefgen.errors import BriefgenError
-    from briefgen.write import output_path
+    from briefgen.build.output import output_path
 
     out = tmp_path / "out"
     out.mkdir()

@@ -15,8 +15,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from briefgen import tags as tagexpr
-from briefgen.load import Sources
+from briefgen.compose import tags as tagexpr
+from briefgen.source.load import Sources
 
 K1, B = 1.2, 0.75
 _WORD = re.compile(r"[^\W_]+")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import tags as tagexpr
+from briefgen.compose import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import Sources, did_you_mean
-from briefgen.model import SLUG_RE, Brief, Config, Fact, Record, Reference
-from briefgen.workspace import workspace_file
+from briefgen.source.load import Sources, did_you_mean
+from briefgen.source.model import SLUG_RE, Brief, Config, Fact, Record, Reference
+from briefgen.project import workspace_file
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def _check_style(record: Record, root: Path | None) -> list[Problem]:
     name = record.style
     if name is None or root is None:
         return []
-    from briefgen.style import resolve
+    from briefgen.compose.style import resolve
 
     try:
         resolve(name, root)

@@ -20,10 +20,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from briefgen.check import Workspace
+from briefgen.source.check import Workspace
 from briefgen.errors import Problem
-from briefgen.model import Fact, Record
-from briefgen.workspace import workspace_file
+from briefgen.source.model import Fact, Record
+from briefgen.project import workspace_file
 
 SNAPSHOT_TYPES = (".txt", ".md", ".html", ".htm")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
-from briefgen.write import write_atomic
+from briefgen.build.output import write_atomic
 
 FILES = {
     "briefgen.yaml": """\
@@ -100,7 +100,7 @@ def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
                             "starter files (no file is ever overwritten)")
     import json
 
-    from briefgen.schema import SCHEMA_FILE, source_schema
+    from briefgen.source.schema import SCHEMA_FILE, source_schema
 
     files = {**FILES, SCHEMA_FILE: json.dumps(source_schema(), indent=2, ensure_ascii=False) + "\n"}
     written, skipped = [], []

@@ -3,7 +3,7 @@ the format Zotero and other reference managers import."""
 
 from __future__ import annotations
 
-from briefgen.model import Reference
+from briefgen.source.model import Reference
 
 DATE_FIELDS = ("issued", "accessed", "original-date", "event-date", "submitted")
 NOT_CSL = ("snapshot",)  # briefgen's own fields

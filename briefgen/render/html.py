@@ -18,10 +18,10 @@ import nh3
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.cite import CitedBrief, format_date
+from briefgen.compose.cite import CitedBrief, format_date
 from briefgen.errors import BriefgenError, Problem
-from briefgen.model import Config
-from briefgen.workspace import TEMPLATE_SUFFIX, shown, template_dirs, workspace_file
+from briefgen.source.model import Config
+from briefgen.project import TEMPLATE_SUFFIX, shown, template_dirs, workspace_file
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
 _BLOCK_TAGS = _INLINE_TAGS | {"p", "ul", "ol", "li"}

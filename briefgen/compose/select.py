@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen import tags as tagexpr
-from briefgen.check import Workspace
+from briefgen.compose import tags as tagexpr
+from briefgen.source.check import Workspace
 from briefgen.errors import BriefgenError, Problem
-from briefgen.model import Brief, Fact
+from briefgen.source.model import Brief, Fact
 
 
 @dataclass(frozen=True)

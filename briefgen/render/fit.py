@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.cite import CitedBrief, without
+from briefgen.compose.cite import CitedBrief, without
 from briefgen.errors import BriefgenError, Problem
-from briefgen.pdf import Layout
+from briefgen.render.pdf import Layout
 
 _MIN_SCALE = re.compile(r'<meta name="briefgen:min-scale" content="([0-9.]+)"')
 MARGIN = 0.985  # aim a little under the limit: layout is not perfectly smooth in scale

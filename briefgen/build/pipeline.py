@@ -25,19 +25,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from briefgen import __version__
-from briefgen.cache import Cache, digest
-from briefgen.check import Workspace, check
-from briefgen.cite import CitedBrief, cite, styled
+from briefgen.build.cache import Cache, digest
+from briefgen.source.check import Workspace, check
+from briefgen.compose.cite import CitedBrief, cite, styled
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import Sources, load
-from briefgen.model import Config
-from briefgen.pdf import DEFAULT_VARIANT
-from briefgen.plan import TAGS_DIR, Job, SheetRequest, plan
-from briefgen.review import review, stale
-from briefgen.select import Selector, select
-from briefgen.style import DEFAULT, Formatted, format_references, resolve
-from briefgen.workspace import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names, workspace_file
-from briefgen.write import output_path, sweep, write_atomic
+from briefgen.source.load import Sources, load
+from briefgen.source.model import Config
+from briefgen.render.pdf import DEFAULT_VARIANT
+from briefgen.compose.plan import TAGS_DIR, Job, SheetRequest, plan
+from briefgen.source.review import review, stale
+from briefgen.compose.select import Selector, select
+from briefgen.compose.style import DEFAULT, Formatted, format_references, resolve
+from briefgen.project import BUILTIN_TEMPLATES, OUTPUT_DIR, find_root, shown, template_names, workspace_file
+from briefgen.build.output import output_path, sweep, write_atomic
 
 FORMATS = ("html", "pdf")
 INDEX_NAME = "index.html"
@@ -105,7 +105,7 @@ def check_workspace(root: Path, today: dt.date | None = None, strict: bool = Fal
         selector = Selector(workspace)
         cited, problems = {}, []
         if (root / "templates").is_dir():
-            from briefgen.render import template_problems
+            from briefgen.render.html import template_problems
 
             problems += template_problems(root)
         found = review(workspace, root, today or dt.date.today())
@@ -341,7 +341,7 @@ class _Digests:
 
     def _template(self, name: str) -> str:
         if name not in self._templates:
-            from briefgen.render import TEMPLATE_SUFFIX, template_files
+            from briefgen.render.html import TEMPLATE_SUFFIX, template_files
 
             files = template_files(self.root, name + TEMPLATE_SUFFIX)
             self._templates[name] = digest(*(f"{p.name}\0" for p in files), *(p.read_bytes() for p in files))
@@ -393,7 +393,7 @@ def _pool(jobs: list[Job], root: Path, options: Options, workers: int):
     global _FORKED
     limit = (options.memory_limit,)
     if "fork" in multiprocessing.get_all_start_methods():
-        from briefgen.pdf import prepare
+        from briefgen.render.pdf import prepare
 
         prepare()
         _FORKED = (jobs, root, options)
@@ -471,7 +471,7 @@ def _failed(job: Job, why: str, code: str) -> Rendered:
 def render_job(job: Job, root: Path, options: Options) -> Rendered:
     """Every output file of one document, fully rendered: HTML, PDF (fitted to
     the brief's max_pages) and the manifest."""
-    from briefgen.render import render_html
+    from briefgen.render.html import render_html
 
     rendered = Rendered()
     brief = job.brief
@@ -483,7 +483,7 @@ def render_job(job: Job, root: Path, options: Options) -> Rendered:
         if "pdf" not in options.formats:
             cited, html, pdf, fitted = job.cited, render(job.cited, 1.0), None, None
         else:
-            from briefgen.fit import fit
+            from briefgen.render.fit import fit
 
             fitted = fit(job.cited, render, root, (root, BUILTIN_TEMPLATES), options.fit)
             cited, html = fitted.cited, fitted.html
@@ -599,7 +599,7 @@ def _write_index(cache: Cache, out_dir: Path, root: Path, config: Config) -> Pat
     d = digest(__version__, title, config.model_dump_json(), json.dumps(entries, sort_keys=True))
     if cache.fresh(INDEX_NAME, path, d):
         return None
-    from briefgen.render import render_index
+    from briefgen.render.html import render_index
 
     write_atomic(path, render_index(entries, root, title, config).encode("utf-8"))
     cache.record(INDEX_NAME, path, d)

@@ -28,7 +28,7 @@ class BriefgenGroup(click.Group):
 def report(problems, fmt: str = "text") -> None:
     """Show problems (errors and warnings) in the format asked for: the one
     place where briefgen's problems reach the user."""
-    from briefgen import report as formats
+    from briefgen.commands import report as formats
 
     if fmt == "json":
         click.echo(formats.as_json(problems))
@@ -91,7 +91,7 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
       briefgen --root my-workspace check
       briefgen check --strict --today 2026-12-01 --format github
     """
-    from briefgen.build import check_workspace
+    from briefgen.build.pipeline import check_workspace
 
     ctx.meta["briefgen.format"] = fmt
     workspace, _, warnings = check_workspace(ctx.obj, today, strict)
@@ -118,7 +118,7 @@ def init(folder: Path, force: bool) -> None:
     Example:
       briefgen init my-briefs && cd my-briefs && briefgen build
     """
-    from briefgen.starter import create
+    from briefgen.commands.starter import create
 
     written, skipped = create(folder, force)
     for path in written:
@@ -152,15 +152,15 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
     """
     import json
 
-    from briefgen import search as finder
-    from briefgen.load import load
-    from briefgen.plan import parse_option
-    from briefgen.workspace import find_root
+    from briefgen.commands import search as finder
+    from briefgen.source.load import load
+    from briefgen.compose.plan import parse_option
+    from briefgen.project import find_root
 
     sources = load(find_root(root))
     expr = None
     if tag is not None:
-        from briefgen.plan import unknown_tags
+        from briefgen.compose.plan import unknown_tags
 
         expr = parse_option(tag, "--tag")
         known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
@@ -201,7 +201,7 @@ def schema(of_config: bool) -> None:
     """
     import json
 
-    from briefgen.schema import config_schema, source_schema
+    from briefgen.source.schema import config_schema, source_schema
 
     click.echo(json.dumps(config_schema() if of_config else source_schema(), indent=2, ensure_ascii=False))
 
@@ -220,9 +220,9 @@ def export(root: Path, what: str, fmt: str) -> None:
     """
     import json
 
-    from briefgen.export import csl_json
-    from briefgen.load import load
-    from briefgen.workspace import find_root
+    from briefgen.commands.export import csl_json
+    from briefgen.source.load import load
+    from briefgen.project import find_root
 
     sources = load(find_root(root))
     if sources.problems:
@@ -254,8 +254,8 @@ def import_references(root: Path, file: Path, into: str, update: bool, skip_inva
       briefgen import ~/Downloads/library.json
       briefgen import refs.bib --into sources/law.yaml --update
     """
-    from briefgen.importer import import_file
-    from briefgen.workspace import find_root
+    from briefgen.commands.importer import import_file
+    from briefgen.project import find_root
 
     workspace = find_root(root)
     result, written = import_file(workspace, file.resolve(), into, update=update, skip_invalid=skip_invalid)
@@ -290,8 +290,8 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
     """
     import json
 
-    from briefgen.build import check_workspace
-    from briefgen.listing import rows, text
+    from briefgen.build.pipeline import check_workspace
+    from briefgen.commands.listing import rows, text
 
     workspace = check_workspace(root).workspace
     items = rows(workspace, what, tag)
@@ -398,7 +398,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     Example:
       briefgen sheet "section-230 and law" --title "Section 230: the statute"
     """
-    from briefgen.plan import SheetRequest
+    from briefgen.compose.plan import SheetRequest
 
     _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant, today=today,
          time_limit=time_limit, memory_limit=memory_limit, style=style,
@@ -406,7 +406,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
 
 
 def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) -> None:
-    from briefgen.build import FORMATS, build as run_build
+    from briefgen.build.pipeline import FORMATS, build as run_build
 
     formats = FORMATS if fmt == "both" else (fmt,)
     bar = None

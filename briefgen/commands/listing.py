@@ -6,9 +6,9 @@ keys if needed, never rename or remove one.
 
 from __future__ import annotations
 
-from briefgen import tags as tagexpr
-from briefgen.check import Workspace
-from briefgen.plan import parse_option, unknown_tags
+from briefgen.compose import tags as tagexpr
+from briefgen.source.check import Workspace
+from briefgen.compose.plan import parse_option, unknown_tags
 
 
 

