@@ -185,9 +185,10 @@ def _overfull(root: Path, briefs: int) -> Path:
 
 def _change_one_fact(root: Path) -> list[str]:
     """Edit the claim of one fact that some briefs show; return those briefs' ids."""
-    from briefgen.build.pipeline import check_workspace
+    from briefgen.build.pipeline import check_project
+    from briefgen.source.project import Project
 
-    cited = check_workspace(root).cited
+    cited = check_project(Project.open(root)).cited
     fact_id = next(iter(cited.values())).fact_ids[0]
     users = [b for b, c in cited.items() if fact_id in c.fact_ids]
     path = next(p for p in (root / "sources" / "facts").glob("*.yaml") if f"id: {fact_id}\n" in p.read_text())

@@ -21,6 +21,14 @@ class Problem:
     severity: str = "error"  # or "warning"
     subject: str = ""  # the id of the fact, reference or brief concerned, if any
     column: int = 0  # 0 when unknown
+    # Where in the record the problem is, as a path of keys and indexes
+    # ("facts[3].cite[0].ref"), so that a form can mark the field; for a
+    # problem with a request rather than a file, the name of the setting
+    # ("tag", "style").  Empty when unknown.
+    field: str = ""
+    # The name of a setting that would change the outcome ("time_limit",
+    # "fit"): a command line turns it into a hint naming its option.
+    hint: str = ""
 
     def __str__(self) -> str:
         # One problem, one line: a newline or other control character taken

@@ -263,7 +263,7 @@ def test_editing_a_template_rerenders_the_briefs_that_use_it(ws, run):
     run(ws, "build", "--format", "html")
     (ws / "templates").mkdir()
     builtin = (ws / "templates/one-pager.html")
-    from briefgen.project import BUILTIN_TEMPLATES
+    from briefgen.paths import BUILTIN_TEMPLATES
     builtin.write_text((BUILTIN_TEMPLATES / "one-pager.html").read_text().replace("Policy brief", "Policy memo"))
     result = run(ws, "build", "--format", "html")
     assert built(result) == html(ws, "brief-alpha", "brief-both")  # brief-beta is a fact-sheet
@@ -426,7 +426,7 @@ def test_sheets_of_different_expressions_never_share_a_file(ws, run):
 def test_ad_hoc_sheet_title_must_be_sensible(ws, run, title):
     result = run(ws, "sheet", "alpha", "--title", title)
     assert result.exit_code == 1
-    assert result.stderr == "sheet: --title must be 1 to 300 characters\n"
+    assert result.stderr == "sheet: --title: must be 1 to 300 characters\n"
 
 
 def test_list_with_an_unknown_tag_is_an_error(ws, run):

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.build.pipeline import check_workspace
+from briefgen.build.pipeline import check_project
+from briefgen.source.project import Project
 from briefgen.errors import BriefgenError, Problem
 from conftest import BRIEFS, FACT, FACTS, expected, files_under
 
@@ -254,7 +255,7 @@ def test_select_matching_nothing_renderable_is_reported(select_matches_nothing_r
 
 def test_check_workspace_reports_select_matching_nothing(select_matches_nothing_renderable):
     with pytest.raises(BriefgenError) as info:
-        check_workspace(select_matches_nothing_renderable)
+        check_project(Project.open(select_matches_nothing_renderable))
     assert info.value.problems == [Problem("sources/briefs.yaml", 17, EMPTY_SELECT.split(":17: ", 1)[1],
                                            "empty-section", subject="brief-two")]
 

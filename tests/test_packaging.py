@@ -30,8 +30,8 @@ def test_installed_wheel_carries_the_templates(tmp_path, make_workspace):
     zipfile.ZipFile(wheel).extractall(target)
     root = make_workspace()
     code = (
-        "import sys; from briefgen.commands.cli import main; from briefgen import project; "
-        "print(project.BUILTIN_TEMPLATES, file=sys.stderr); main()"
+        "import sys; from briefgen.commands.cli import main; from briefgen import paths; "
+        "print(paths.BUILTIN_TEMPLATES, file=sys.stderr); main()"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, "--root", str(root), "build", "--format", "html"],

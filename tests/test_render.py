@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefgen.build.pipeline import Options, check_workspace, render_job
+from briefgen.build.document import Options, render_document
+from briefgen.build.pipeline import check_project
+from briefgen.source.project import Project
 from briefgen.compose.plan import Job
 from briefgen.render.html import markdown_block, markdown_inline, render_html
 
@@ -73,7 +75,7 @@ briefs:
 
 def test_hostile_text_never_reaches_the_html(make_workspace):
     root = make_workspace(facts=HOSTILE_FACTS, briefs=HOSTILE_BRIEF)
-    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    html = render_html(check_project(Project.open(root)).cited["brief-one"], Project.open(root))
     tags = Collect(html).tags
     # The only script-like element is the template's own <style>; no user text adds elements.
     assert [t for t, _ in tags if t in {"script", "img", "svg", "iframe", "b"}] == []
@@ -84,7 +86,7 @@ def test_hostile_text_never_reaches_the_html(make_workspace):
 
 def test_html_hooks(make_workspace):
     root = make_workspace()
-    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    html = render_html(check_project(Project.open(root)).cited["brief-one"], Project.open(root))
     tags = Collect(html).tags
     fact_ids = [a["data-fact-id"] for _, a in tags if "data-fact-id" in a]
     assert fact_ids == ["fact-a", "fact-b", "fact-c"]
@@ -99,7 +101,7 @@ def test_html_hooks(make_workspace):
 
 def test_html_is_self_contained(make_workspace):
     root = make_workspace()
-    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    html = render_html(check_project(Project.open(root)).cited["brief-one"], Project.open(root))
     tags = Collect(html).tags
     assert ("style", {}) in tags
     assert not [t for t, a in tags if t in {"link", "script"} or (t == "img" and "src" in a)]
@@ -111,7 +113,7 @@ def test_workspace_template_overrides_builtin(make_workspace):
         "templates/one-pager.html": "<p>custom {{ brief.title }}</p>"
         "{% for s in sections %}{% for cf in s.facts %}<i data-fact-id='{{ cf.fact.id }}'></i>{% endfor %}{% endfor %}",
     })
-    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    html = render_html(check_project(Project.open(root)).cited["brief-one"], Project.open(root))
     assert html.startswith("<p>custom Brief one</p>")
 
 
@@ -121,7 +123,7 @@ def test_workspace_template_may_reuse_builtin_partials(make_workspace):
     })
     root.joinpath("sources/briefs.yaml").write_text(
         root.joinpath("sources/briefs.yaml").read_text().replace("one-pager", "plain"))
-    html = render_html(check_workspace(root)[1]["brief-one"], root)
+    html = render_html(check_project(Project.open(root)).cited["brief-one"], Project.open(root))
     assert "<p>plain</p>" in html and "<h1>Brief one</h1>" in html
 
 
@@ -143,8 +145,8 @@ def test_template_runtime_error_fails_only_that_brief(make_workspace, run):
 
 def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
     root = make_workspace()
-    job = Job("brief:brief-one", "brief", "brief-one", check_workspace(root)[1]["brief-one"])
-    rendered = render_job(job, root, Options(formats=("html",)))
+    job = Job("brief:brief-one", "brief", "brief-one", check_project(Project.open(root)).cited["brief-one"])
+    rendered = render_document(job, Project.open(root), Options(formats=("html",)))
     assert list(rendered.files) == ["brief-one.html", "brief-one.manifest.json"]
 
 
@@ -162,7 +164,7 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_built_in_text_colours_have_at_least_4_5_to_1_contrast():
-    from briefgen.project import BUILTIN_TEMPLATES
+    from briefgen.paths import BUILTIN_TEMPLATES
 
     css = (BUILTIN_TEMPLATES / "briefgen.css").read_text()
     colours = dict(re.findall(r"--(ink|muted|primary|accent|wash): (#[0-9a-f]{6});", css))

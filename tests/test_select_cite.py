@@ -1,6 +1,7 @@
 """Stages: select and cite — which facts a brief shows and how sources are numbered."""
 
-from briefgen.build.pipeline import check_workspace
+from briefgen.build.pipeline import check_project
+from briefgen.source.project import Project
 
 FACTS = """\
 facts:
@@ -55,7 +56,7 @@ briefs:
 
 def cited(make_workspace, sections):
     root = make_workspace(references=REFERENCES, facts=FACTS, briefs=brief(sections))
-    return check_workspace(root)[1]["b"]
+    return check_project(Project.open(root)).cited["b"]
 
 
 def test_select_orders_by_priority_then_id_and_skips_unrenderable(make_workspace):

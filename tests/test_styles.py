@@ -607,11 +607,12 @@ def test_a_damaged_style_cache_is_formatted_again(references, parse_cache, damag
 
 def test_leaving_a_fact_out_keeps_the_style(make_workspace):
     """Fitting a brief to its page limit leaves facts out and re-cites it: the style must survive."""
-    from briefgen.build.pipeline import check_workspace
+    from briefgen.build.pipeline import check_project
+    from briefgen.source.project import Project
     from briefgen.compose.cite import styled, without
 
     root = styled_workspace(make_workspace)
-    workspace, cited, _ = check_workspace(root)
+    workspace, cited, _, _ = check_project(Project.open(root))
     refs = list(workspace.references.values())
     brief = cited["b"]
     pairs = {(m.ref_id, m.locator) for s in brief.sections for cf in s.facts for m in cf.markers}

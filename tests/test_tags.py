@@ -2,7 +2,7 @@
 
 import pytest
 
-from briefgen.compose.tags import TagExprError, matches, names, parse
+from briefgen.source.tags import TagExprError, matches, names, parse
 
 
 @pytest.mark.parametrize(

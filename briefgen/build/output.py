@@ -1,4 +1,5 @@
-"""Stage 6, write: put finished files in the output folder, atomically.
+"""Writing: put finished files in the output folder, atomically, and remove
+only what lies inside it.
 
 Each file is written to a temporary file in the same folder and renamed over
 the target, so an interrupted build never leaves a half-written file and a
@@ -25,15 +26,19 @@ def output_path(out_dir: Path, name: str) -> Path:
     return target
 
 
-_TEMPORARY = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
+_TEMPORARY = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")
 
 
-def sweep(out_dir: Path) -> int:
-    """Remove the temporary files a killed build left in the output folder."""
+def sweep(out_dir: Path, names: set[str]) -> int:
+    """Remove the temporary files a killed build left in the output folder
+    beside the files `names` (the files this workspace's builds write there:
+    others' temporary files in a shared folder are left alone)."""
     swept = 0
     if out_dir.is_dir():
         for path in out_dir.rglob(".*.tmp"):
-            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+            match = _TEMPORARY.fullmatch(path.name)
+            rel = path.relative_to(out_dir).with_name(match[1]).as_posix() if match else None
+            if rel in names and path.is_file() and not path.is_symlink():
                 try:
                     path.unlink()
                     swept += 1
@@ -59,3 +64,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise BriefgenError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def remove(out_dir: Path, name: str) -> bool:
+    """Delete `out_dir/name` if it is a file briefgen may delete: inside the
+    output folder once every link is resolved, and not a link itself.
+    Returns whether a file was removed; raises BriefgenError when the folder
+    refuses."""
+    path = out_dir / name
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        target = output_path(out_dir, name)
+    except BriefgenError:
+        return False  # leads out of the output folder: never touched
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise BriefgenError(f"cannot remove {target}: {exc.strerror}") from None
+    return True

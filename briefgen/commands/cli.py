@@ -25,11 +25,33 @@ class BriefgenGroup(click.Group):
             ctx.exit(1)
 
 
+# Problems with a setting rather than a file name it by its field; on the
+# command line it is an option (or an argument), named like this.
+_SETTINGS = {"tag": "--tag", "style": "--style", "sheet": "sheet", "title": "sheet: --title", "template": "sheet",
+             "formats": "--format", "briefs": ""}
+# A problem's hint names a setting that would change the outcome.
+_HINTS = {"time_limit": " (--time-limit sets the limit)", "memory_limit": " (--memory-limit sets the limit)",
+          "fit-off": " (--no-fit)", "root": "; use --root DIR to name one"}
+
+
+def for_cli(problem):
+    """A problem as the command line says it: settings named by their options, hints added."""
+    import dataclasses
+
+    message = problem.message
+    label = _SETTINGS.get(problem.field) if not problem.path else None
+    if label:
+        message = f"{label}{' ' if message.startswith(chr(39)) else ': '}{message}"
+    message += _HINTS.get(problem.hint, "")
+    return dataclasses.replace(problem, message=message) if message != problem.message else problem
+
+
 def report(problems, fmt: str = "text") -> None:
     """Show problems (errors and warnings) in the format asked for: the one
     place where briefgen's problems reach the user."""
     from briefgen.commands import report as formats
 
+    problems = [for_cli(p) for p in problems]
     if fmt == "json":
         click.echo(formats.as_json(problems))
     elif fmt == "github":
@@ -73,6 +95,12 @@ def cli(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
+def _project(root: Path):
+    from briefgen.source.project import Project
+
+    return Project.open(root)
+
+
 @cli.command()
 @click.option("--strict", is_flag=True, help="Treat warnings (unreviewed or stale facts) as errors.")
 @_today_option
@@ -91,16 +119,16 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
       briefgen --root my-workspace check
       briefgen check --strict --today 2026-12-01 --format github
     """
-    from briefgen.build.pipeline import check_workspace
+    from briefgen.api import check as check_project
 
     ctx.meta["briefgen.format"] = fmt
-    workspace, _, warnings = check_workspace(ctx.obj, today, strict)
+    base, _, warnings, _ = check_project(_project(ctx.obj), today, strict)
     if fmt != "text" or warnings:
         report(warnings, fmt)
     if fmt == "text":
         click.echo(
-            f"ok: {len(workspace.references)} references, {len(workspace.facts)} facts, "
-            f"{len(workspace.briefs)} briefs" + (f", {len(warnings)} warnings" if warnings else "")
+            f"ok: {len(base.references)} references, {len(base.facts)} facts, "
+            f"{len(base.briefs)} briefs" + (f", {len(warnings)} warnings" if warnings else "")
         )
 
 
@@ -153,18 +181,17 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
     import json
 
     from briefgen.commands import search as finder
-    from briefgen.source.load import load
     from briefgen.compose.plan import parse_option
-    from briefgen.project import find_root
+    from briefgen.source.load import load
 
-    sources = load(find_root(root))
+    sources = load(_project(root))
     expr = None
     if tag is not None:
         from briefgen.compose.plan import unknown_tags
 
-        expr = parse_option(tag, "--tag")
+        expr = parse_option(tag, "tag")
         known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
-        unknown_tags(expr, known, "--tag", tag)
+        unknown_tags(expr, known, "tag", tag)
     hits = finder.search(sources, query, expr, limit)
     if fmt == "json":
         click.echo(json.dumps([{
@@ -222,9 +249,8 @@ def export(root: Path, what: str, fmt: str) -> None:
 
     from briefgen.commands.export import csl_json
     from briefgen.source.load import load
-    from briefgen.project import find_root
 
-    sources = load(find_root(root))
+    sources = load(_project(root))
     if sources.problems:
         from briefgen.errors import BriefgenError
 
@@ -255,9 +281,8 @@ def import_references(root: Path, file: Path, into: str, update: bool, skip_inva
       briefgen import refs.bib --into sources/law.yaml --update
     """
     from briefgen.commands.importer import import_file
-    from briefgen.project import find_root
 
-    workspace = find_root(root)
+    workspace = _project(root).root
     result, written = import_file(workspace, file.resolve(), into, update=update, skip_invalid=skip_invalid)
     report(result.skipped)
     for note in result.notes:
@@ -290,16 +315,23 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
     """
     import json
 
-    from briefgen.build.pipeline import check_workspace
     from briefgen.commands.listing import rows, text
+    from briefgen.source.check import check as check_records
+    from briefgen.source.load import load
 
-    workspace = check_workspace(root).workspace
-    items = rows(workspace, what, tag)
+    project = _project(root)
+    items = rows(check_records(load(project), project), what, tag)
     if fmt == "json":
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
     else:
         for line in text(what, items):
             click.echo(line)
+
+
+def _formats() -> list[str]:
+    from briefgen.render.backend import FORMATS
+
+    return list(FORMATS)
 
 
 def _jobs_default() -> int:
@@ -319,13 +351,13 @@ def _finite(ctx, param, value):
 
 def _build_options(f):
     """Options shared by `build` and `sheet`."""
-    f = click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MB",
+    f = click.option("--memory-limit", type=click.IntRange(min=64), default=None, show_default="2048", metavar="MB",
                      help="Stop a PDF render that needs more memory than this; that document fails.")(f)
-    f = click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=120.0, show_default=True,
+    f = click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=None, show_default="120",
                      callback=_finite,
                      metavar="SECONDS", help="Stop a document that takes longer than this to render; it fails.")(f)
     f = _today_option(f)
-    f = click.option("--pdf-variant", default="pdf/ua-1", show_default=True, type=click.Choice(PDF_VARIANTS),
+    f = click.option("--pdf-variant", default=None, show_default="pdf/ua-1", type=click.Choice(PDF_VARIANTS),
                      help="The PDF flavour WeasyPrint writes: pdf/ua-1 is tagged for screen readers, "
                           "pdf/a-3b is for archiving.")(f)
     f = click.option("--no-fit", is_flag=True,
@@ -341,8 +373,8 @@ def _build_options(f):
                           "numbered (the default), chicago-notes, chicago-author-date, apa, mla, ieee, legal, "
                           "any style of the CSL repository by name, or the path of a .csl file in the "
                           "workspace.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "both"]), default="both",
-                     show_default=True, help="Which files to write.")(f)
+    f = click.option("--format", "fmt", type=click.Choice([*_formats(), "both"]), default="both",
+                     show_default=True, help="Which files to write (both: " + " and ".join(_formats()) + ").")(f)
     return f
 
 
@@ -374,10 +406,10 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build --tag "child-safety or section-230" --per-tag
       briefgen build --style chicago-notes
     """
-    ids = list(brief_ids) if brief_ids or tag else None
-    _run(root, quiet, ids, fmt, out, jobs=jobs, force=force, tag=tag, per_tag=per_tag, fit=not no_fit,
-         pdf_variant=pdf_variant, release=release, today=today, time_limit=time_limit, memory_limit=memory_limit,
-         style=style)
+    ids = tuple(brief_ids) if brief_ids or tag else None
+    _run(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,
+         fit=False if no_fit else None, pdf_variant=pdf_variant, release=release, today=today,
+         time_limit=time_limit, memory_limit=memory_limit, style=style)
 
 
 @cli.command()
@@ -398,17 +430,18 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     Example:
       briefgen sheet "section-230 and law" --title "Section 230: the statute"
     """
-    from briefgen.compose.plan import SheetRequest
+    from briefgen.api import SheetRequest
 
-    _run(root, quiet, [], fmt, out, jobs=jobs, force=force, fit=not no_fit, pdf_variant=pdf_variant, today=today,
-         time_limit=time_limit, memory_limit=memory_limit, style=style,
+    _run(root, quiet, fmt, briefs=(), out_dir=out, jobs=jobs, force=force, fit=False if no_fit else None,
+         pdf_variant=pdf_variant, today=today, time_limit=time_limit, memory_limit=memory_limit, style=style,
          sheets=(SheetRequest(expression, title, template),))
 
 
-def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) -> None:
-    from briefgen.build.pipeline import FORMATS, build as run_build
+def _run(root: Path, quiet: bool, fmt: str, **settings) -> None:
+    from briefgen.api import BuildRequest, build as run_build
+    from briefgen.render.backend import DEFAULT_FORMATS
 
-    formats = FORMATS if fmt == "both" else (fmt,)
+    request = BuildRequest(formats=DEFAULT_FORMATS if fmt == "both" else (fmt,), **settings)
     bar = None
 
     def progress(total: int):
@@ -421,7 +454,7 @@ def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) ->
         return lambda job: bar.update(1, job)
 
     try:
-        result = run_build(root, ids, formats, out, progress=progress, **options)
+        result = run_build(_project(root), request, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -445,6 +478,11 @@ def _run(root: Path, quiet: bool, ids, fmt: str, out: Path | None, **options) ->
 
 
 def main() -> None:
+    import signal
+
+    # A termination request (from CI, a supervisor) ends the command as
+    # Ctrl-C does: worker processes are stopped, written files stay whole.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     cli(prog_name="briefgen")
 
 

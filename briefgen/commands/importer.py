@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.model import CSL_TYPES, LONG_MAX, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
-from briefgen.project import SOURCES_DIR, shown
+from briefgen.paths import SOURCES_DIR, shown
 
 # CSL-JSON variables briefgen keeps, by their CSL-JSON name (URL and DOI
 # spelled as CSL-JSON spells them).

@@ -6,23 +6,23 @@ keys if needed, never rename or remove one.
 
 from __future__ import annotations
 
-from briefgen.compose import tags as tagexpr
-from briefgen.source.check import Workspace
+from briefgen.source import tags as tagexpr
+from briefgen.source.check import FactBase
 from briefgen.compose.plan import parse_option, unknown_tags
 
 
 
-def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
+def rows(base: FactBase, what: str, tag: str | None = None) -> list[dict]:
     expr = None
     if tag is not None:
-        expr = parse_option(tag, "--tag")
-        known = workspace.labels | {t for b in workspace.briefs.values() for t in b.tags}
-        unknown_tags(expr, known, "--tag", tag)
+        expr = parse_option(tag, "tag")
+        known = base.labels | {t for b in base.briefs.values() for t in b.tags}
+        unknown_tags(expr, known, "tag", tag)
 
     def keep(labels) -> bool:
         return expr is None or tagexpr.matches(expr, frozenset(labels))
 
-    facts = [f for f in workspace.facts.values() if keep(f.labels)]
+    facts = [f for f in base.facts.values() if keep(f.labels)]
     if what == "facts":
         return [{
             "id": f.id, "claim": f.claim, "tags": list(f.tags), "kind": f.kind, "status": f.status,
@@ -34,7 +34,7 @@ def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
         return [{
             "id": b.id, "title": b.title, "template": b.template, "date": b.date.isoformat(),
             "tags": list(b.tags), "path": b.origin.path, "line": b.origin.line,
-        } for b in workspace.briefs.values() if keep(b.tags)]
+        } for b in base.briefs.values() if keep(b.tags)]
     if what == "references":
         cited_by: dict[str, int] = {}
         for f in facts:
@@ -43,12 +43,12 @@ def rows(workspace: Workspace, what: str, tag: str | None = None) -> list[dict]:
         return [{
             "id": r.id, "type": r.type, "title": r.title, "issued": r.issued, "url": r.url,
             "cited_by": cited_by.get(r.id, 0), "path": r.origin.path, "line": r.origin.line,
-        } for r in workspace.references.values() if expr is None or r.id in cited_by]
+        } for r in base.references.values() if expr is None or r.id in cited_by]
     counts: dict[str, dict] = {}
-    for f in workspace.facts.values():
+    for f in base.facts.values():
         for t in f.tags:
             counts.setdefault(t, {"tag": t, "facts": 0, "briefs": 0})["facts"] += 1
-    for b in workspace.briefs.values():
+    for b in base.briefs.values():
         for t in b.tags:
             counts.setdefault(t, {"tag": t, "facts": 0, "briefs": 0})["briefs"] += 1
     return [counts[t] for t in sorted(counts) if keep({t})]

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from briefgen.compose import tags as tagexpr
+from briefgen.source import tags as tagexpr
 from briefgen.source.load import Sources
 
 K1, B = 1.2, 0.75

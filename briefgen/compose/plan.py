@@ -14,8 +14,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from briefgen.compose import tags as tagexpr
-from briefgen.source.check import Workspace
+from briefgen.source import tags as tagexpr
+from briefgen.source.check import FactBase
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.load import did_you_mean
@@ -53,46 +53,52 @@ class SheetRequest:
     template: str = SHEET_TEMPLATE
 
 
-def parse_option(expression: str, option: str) -> tagexpr.Expr:
+def parse_option(expression: str, field: str) -> tagexpr.Expr:
+    """A tag expression a request gave in its setting `field` ("tag", "sheet")."""
     try:
         return tagexpr.parse(expression)
     except tagexpr.TagExprError as exc:
-        raise BriefgenError(f"{option}: bad tag expression '{expression}' at column {exc.column}: {exc}") from None
+        raise BriefgenError(Problem("", 0, f"bad tag expression '{expression}' at column {exc.column}: {exc}",
+                                    "bad-expression", field=field)) from None
 
 
-def unknown_tags(expr: tagexpr.Expr, known: set[str], option: str, expression: str) -> None:
+def unknown_tags(expr: tagexpr.Expr, known: set[str], field: str, expression: str) -> None:
     unknown = sorted(tagexpr.names(expr) - known)
     if unknown:
-        raise BriefgenError([Problem("", 0, f"{option} '{expression}': no brief or fact has the tag '{name}'"
-                                     f"{did_you_mean(name, known)}") for name in unknown])
+        raise BriefgenError([Problem("", 0, f"'{expression}': no brief or fact has the tag '{name}'"
+                                     f"{did_you_mean(name, known)}", "unknown-tag", field=field)
+                             for name in unknown])
 
 
-def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[str] | None = None,
+def plan(base: FactBase, cited: dict[str, CitedBrief], *, brief_ids: list[str] | None = None,
          tag: str | None = None, per_tag: bool = False, sheets: tuple[SheetRequest, ...] = (),
-         templates: set[str] = frozenset(), today: dt.date | None = None) -> list[Job]:
-    """The documents to build.  `brief_ids=None` and no `tag` means every brief."""
+         templates: set[str] = frozenset(), today: dt.date | None = None,
+         selector: Selector | None = None) -> list[Job]:
+    """The documents to build.  `brief_ids=None` and no `tag` means every brief.
+    `selector`, the one the briefs were cited with, is made again if not given."""
     today = today or dt.date.today()
-    known = workspace.labels | {t for b in workspace.briefs.values() for t in b.tags}
+    known = base.labels | {t for b in base.briefs.values() for t in b.tags}
     expr = None
     if tag is not None:
-        expr = parse_option(tag, "--tag")
-        unknown_tags(expr, known, "--tag", tag)
-    unknown = [i for i in brief_ids or () if i not in workspace.briefs]
+        expr = parse_option(tag, "tag")
+        unknown_tags(expr, known, "tag", tag)
+    unknown = [i for i in brief_ids or () if i not in base.briefs]
     if unknown:
         raise BriefgenError([
-            Problem("", 0, f"no brief with id '{i}'{did_you_mean(i, workspace.briefs)}") for i in unknown
+            Problem("", 0, f"no brief with id '{i}'{did_you_mean(i, base.briefs)}", "unknown-brief", subject=i,
+                    field="briefs") for i in unknown
         ])
     if brief_ids is None and expr is None:
-        chosen = list(workspace.briefs)
+        chosen = list(base.briefs)
     else:
         chosen = list(dict.fromkeys([
             *(brief_ids or ()),
-            *(b.id for b in workspace.briefs.values() if expr is not None and tagexpr.matches(expr, frozenset(b.tags))),
+            *(b.id for b in base.briefs.values() if expr is not None and tagexpr.matches(expr, frozenset(b.tags))),
         ]))
     jobs = [Job(f"brief:{i}", "brief", i, cited[i]) for i in chosen]
-    selector = Selector(workspace)
+    selector = selector or Selector(base)
     if per_tag:
-        fact_tags = sorted({t for f in workspace.facts.values() if f.renderable for t in f.tags})
+        fact_tags = sorted({t for f in base.facts.values() if f.renderable for t in f.tags})
         for name in fact_tags:
             if expr is None or tagexpr.matches(expr, frozenset({name})):
                 facts = [f for f in selector.ordered if name in f.tags]
@@ -101,24 +107,27 @@ def plan(workspace: Workspace, cited: dict[str, CitedBrief], *, brief_ids: list[
                 jobs.append(_sheet_job(f"tag:{name}", "tag sheet", f"{TAGS_DIR}/{name}", name,
                                        title, template, [name], facts, selector, today))
     for request in sheets:
-        jobs.append(ad_hoc_sheet(request, workspace, selector, templates, known, today))
+        jobs.append(ad_hoc_sheet(request, base, selector, templates, known, today))
     return jobs
 
 
-def ad_hoc_sheet(request: SheetRequest, workspace: Workspace, selector: Selector, templates: set[str],
+def ad_hoc_sheet(request: SheetRequest, base: FactBase, selector: Selector, templates: set[str],
                  known: set[str], today: dt.date) -> Job:
     expr = parse_option(request.expression, "sheet")
     unknown_tags(expr, known, "sheet", request.expression)
     if request.template not in templates:
-        raise BriefgenError(f"sheet: unknown template '{request.template}'{did_you_mean(request.template, templates)}"
-                            f" (available: {', '.join(sorted(templates))})")
+        raise BriefgenError(Problem("", 0, f"unknown template '{request.template}'"
+                                    f"{did_you_mean(request.template, templates)} (available: "
+                                    f"{', '.join(sorted(templates))})", "unknown-template", field="template"))
     facts = list(selector.matching(request.expression))
     if not facts:
-        raise BriefgenError(f"sheet: no renderable fact matches '{request.expression}'")
+        raise BriefgenError(Problem("", 0, f"no renderable fact matches '{request.expression}'", "empty-section",
+                                    field="sheet"))
     slug = sheet_slug(request.expression)
     title = " ".join((request.title or f"Fact sheet: {request.expression}").split())
     if not title or len(title) > SHORT_MAX:
-        raise BriefgenError(f"sheet: --title must be 1 to {SHORT_MAX} characters")
+        raise BriefgenError(Problem("", 0, f"must be 1 to {SHORT_MAX} characters", "bad-value",
+                                    field="title"))
     return _sheet_job(f"sheet:{slug}", "fact sheet", f"{SHEETS_DIR}/{slug}", slug, title, request.template,
                       sorted(tagexpr.names(expr) & {t for f in facts for t in f.tags}), facts, selector, today)
 
@@ -144,4 +153,4 @@ def _sheet_job(key: str, kind: str, stem: str, brief_id: str, title: str, templa
         "id": brief_id, "title": title, "template": template, "date": today.isoformat(),
         "tags": tags, "sections": sections,
     })
-    return Job(key, kind, stem, cite(brief, select(brief, selector), selector.workspace.references))
+    return Job(key, kind, stem, cite(brief, select(brief, selector), selector.base.references))

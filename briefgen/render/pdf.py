@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen.project import inside
+from briefgen.paths import inside
+from briefgen.render.backend import Document, Output, Settings
 
 DEFAULT_VARIANT = "pdf/ua-1"  # tagged, with language, title and outline: readable by screen readers
 
@@ -100,9 +101,10 @@ def _weasyprint_log():
 class Layout:
     """One laid-out document: its pages, how full they are, and the PDF it makes."""
 
-    def __init__(self, html: str, base_dir: Path, roots: tuple[Path, ...]):
+    def __init__(self, html: str, base_dir: Path, roots: tuple[Path, ...], variant: str | None = DEFAULT_VARIANT):
         import weasyprint
 
+        self.variant = variant
         self._fetcher = _fetcher_class()(roots)
         with _weasyprint_log() as messages:
             self.document = weasyprint.HTML(
@@ -164,6 +166,37 @@ class Layout:
         return Pdf(data, self.pages, tuple(self._fetcher.blocked), other)
 
 
+    def output(self) -> Output:
+        pdf = self.pdf(self.variant)
+        return Output(pdf.data, pdf.blocked, pdf.messages)
+
+
 def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...], variant: str | None = DEFAULT_VARIANT) -> Pdf:
     """Lay out `html` (relative URLs resolve against `base_dir`) and return the PDF."""
     return Layout(html, base_dir, roots).pdf(variant)
+
+
+class PdfBackend:
+    """PDF through WeasyPrint: paged, so fitting lays briefs out with it.
+    Its option `variant` is the PDF flavour (default PDF/UA-1)."""
+
+    name = "pdf"
+    suffix = ".pdf"
+    source = "html"
+    paged = True
+    image_types = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.variant = settings.options.get("pdf", {}).get("variant", DEFAULT_VARIANT)
+
+    @staticmethod
+    def prepare() -> None:
+        """Load the renderer before worker processes fork (they inherit it)."""
+        prepare()
+
+    def lay_out(self, html: str) -> Layout:
+        return Layout(html, self.settings.base_dir, self.settings.roots, self.variant)
+
+    def render(self, document: Document) -> Output:
+        return self.lay_out(document.html).output()

@@ -11,21 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.compose import tags as tagexpr
+from briefgen.source import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.load import Sources, did_you_mean
-from briefgen.source.model import SLUG_RE, Brief, Config, Fact, Record, Reference
-from briefgen.project import workspace_file
+from briefgen.source.model import SLUG_RE, Brief, Fact, Record, Reference
+from briefgen.source.project import Project
 
 
 @dataclass(frozen=True)
-class Workspace:
+class FactBase:
     """A checked fact base: every id resolves, every expression parses."""
 
     references: dict[str, Reference]
     facts: dict[str, Fact]
     briefs: dict[str, Brief]
-    config: Config = Config()
 
     @property
     def labels(self) -> set[str]:
@@ -33,8 +32,11 @@ class Workspace:
         return {label for fact in self.facts.values() for label in fact.labels}
 
 
-def check(sources: Sources, templates: set[str], root: Path | None = None) -> Workspace:
-    """Return the checked workspace, or raise BriefgenError listing every problem."""
+def check(sources: Sources, project: Project) -> FactBase:
+    """Return the checked fact base, or raise BriefgenError listing every problem.
+
+    (Citation styles are checked by the composing stage, which knows them.)"""
+    templates = project.templates
     problems = list(sources.problems)
     # Ids whose absence below is not a new mistake: entries that failed
     # validation, and duplicates that were set aside.
@@ -48,18 +50,16 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
             records.sort(key=lambda r: (r.origin.path, r.origin.line))
             first = records[0]
             for record in records[1:]:
-                path, line = record.at("id")
-                problems.append(Problem(path, line, f"duplicate id '{record_id}' (already used in "
-                                        f"{first.origin.path}:{first.at('id')[1]})", "duplicate-id", subject=record_id))
+                problems.append(record.problem(("id",), f"duplicate id '{record_id}' (already used in "
+                                               f"{first.origin.path}:{first.at('id')[1]})", "duplicate-id"))
             excused.add(record_id)
         seen[record_id] = records[0]
-    workspace = Workspace(
+    workspace = FactBase(
         references={r.id: r for r in sources.references if seen[r.id] is r},
         facts={f.id: f for f in sources.facts if seen[f.id] is f},
         briefs={b.id: b for b in sources.briefs if seen[b.id] is b},
-        config=sources.config,
     )
-    problems += _check_config(sources.config, root)
+    problems += _check_logo(project)
     if not sources.complete:
         # A file could not be read at all: any name may have been defined in
         # it, so unknown names would only be noise until it is fixed.
@@ -72,7 +72,6 @@ def check(sources: Sources, templates: set[str], root: Path | None = None) -> Wo
     labels = workspace.labels | sources.invalid_tags if sources.complete else _ANY
     for brief in workspace.briefs.values():
         problems += _check_brief(brief, workspace, labels, templates, excused)
-        problems += _check_style(brief, root)
     for item, origin in sources.invalid_briefs:
         problems += _check_invalid_brief(item, origin, workspace, excused)
     if problems:
@@ -93,48 +92,30 @@ class _AnyName:
 _ANY = _AnyName()
 
 
-def _check_style(record: Record, root: Path | None) -> list[Problem]:
-    """The style a brief or briefgen.yaml names must be one briefgen can use."""
-    name = record.style
-    if name is None or root is None:
-        return []
-    from briefgen.compose.style import resolve
-
-    try:
-        resolve(name, root)
-    except ValueError as exc:
-        what = f"brief '{record.id}'" if isinstance(record, Brief) else "style"
-        return [_problem(record, ("style",), f"{what}: {exc}" if isinstance(record, Brief) else str(exc),
-                         "unknown-style")]
-    return []
-
-
-def _check_config(config: Config, root: Path | None) -> list[Problem]:
-    problems = _check_style(config, root)
+def _check_logo(project: Project) -> list[Problem]:
+    config = project.config
     logo = config.organization.logo if config.organization else None
-    if not logo or root is None:
-        return problems
+    if not logo:
+        return []
     where = ("organization", "logo")
     if Path(logo).suffix.lower() not in LOGO_TYPES:
-        problems.append(_problem(config, where, f"organization.logo: '{logo}' is not an image briefgen can embed "
-                                 f"(use {', '.join(LOGO_TYPES)})", "bad-path"))
-    elif workspace_file(root, logo) is None:
-        problems.append(_problem(config, where, f"organization.logo: no file '{logo}' in the workspace "
-                                 "(or it leads outside it)", "missing-file"))
-    return problems
+        return [_problem(config, where, f"organization.logo: '{logo}' is not an image briefgen can embed "
+                         f"(use {', '.join(LOGO_TYPES)})", "bad-path")]
+    if project.file(logo) is None:
+        return [_problem(config, where, f"organization.logo: no file '{logo}' in the workspace "
+                         "(or it leads outside it)", "missing-file")]
+    return []
 
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _problem(record: Record, loc: tuple, message: str, code: str, severity: str = "error") -> Problem:
-    """A problem at the line of `loc` inside `record` (looked up only when there is one)."""
-    origin = record.origin
-    return Problem(origin.path, origin.line_of(*loc), message, code, severity,
-                   getattr(record, "id", ""), origin.column_of(*loc))
+    """A problem at `loc` inside `record` (its line looked up only when there is one)."""
+    return record.problem(loc, message, code, severity)
 
 
-def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
+def _check_fact(fact: Fact, ws: FactBase, invalid) -> list[Problem]:
     return [
         _problem(fact, ("cite", i, "ref"),
                  f"fact '{fact.id}' cites unknown reference '{c.ref}'{did_you_mean(c.ref, ws.references)}",
@@ -144,7 +125,7 @@ def _check_fact(fact: Fact, ws: Workspace, invalid) -> list[Problem]:
     ]
 
 
-def _check_invalid_brief(item: dict, origin, ws: Workspace, invalid) -> list[Problem]:
+def _check_invalid_brief(item: dict, origin, ws: FactBase, invalid) -> list[Problem]:
     """The fact ids a brief that failed validation names, checked as if it
     had not: its other mistakes are reported in the same run."""
     name = item.get("id") if isinstance(item.get("id"), str) else None
@@ -159,11 +140,12 @@ def _check_invalid_brief(item: dict, origin, ws: Workspace, invalid) -> list[Pro
                 out.append(Problem(origin.path, origin.line_of("sections", s, "facts", i),
                                    f"{label} names unknown fact '{fact_id}'{did_you_mean(fact_id, ws.facts)}",
                                    "unknown-fact", subject=name or "",
-                                   column=origin.column_of("sections", s, "facts", i)))
+                                   column=origin.column_of("sections", s, "facts", i),
+                                   field=origin.field_of("sections", s, "facts", i)))
     return out
 
 
-def _check_brief(brief: Brief, ws: Workspace, labels, templates: set[str], invalid) -> list[Problem]:
+def _check_brief(brief: Brief, ws: FactBase, labels, templates: set[str], invalid) -> list[Problem]:
     out = []
     if brief.template not in templates:
         known = ", ".join(sorted(templates))

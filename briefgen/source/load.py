@@ -14,6 +14,7 @@ read and every problem it found.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gc
 import hashlib
@@ -28,8 +29,9 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen import __version__
 from briefgen.errors import Problem
-from briefgen.source.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference
-from briefgen.project import CONFIG_FILE, SOURCES_DIR
+from briefgen.source.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference, field_path
+from briefgen.paths import CONFIG_FILE
+from briefgen.source.project import Project
 
 try:  # the C composer is several times faster
     from yaml import CSafeLoader as _Loader
@@ -60,7 +62,6 @@ class Sources:
     # facts they name are still checked, so that one run reports it all.
     invalid_briefs: list[tuple[dict, Origin]] = field(default_factory=list)
     complete: bool = True
-    config: Config = field(default_factory=Config)
 
 
 class _Bad(Exception):
@@ -70,45 +71,56 @@ class _Bad(Exception):
         self.code = code
 
 
-def source_files(root: Path) -> list[Path]:
-    """Every *.yaml / *.yml file under root/sources, at any depth, sorted."""
-    base = root / SOURCES_DIR
-    found = [p for pattern in ("*.yaml", "*.yml") for p in base.rglob(pattern) if p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(base).as_posix())
+def load(project: Project | Path) -> Sources:
+    """Read and validate every source file of a project (or of the workspace
+    folder given, opened for the purpose).
+
+    The cyclic garbage collector finds nothing to free among freshly parsed
+    data, yet on large files it costs more than the parse itself: it is
+    paused while the files are read, and switched back on after."""
+    if not isinstance(project, Project):
+        project = Project.open(project)
+    with paused_gc():
+        return _load(project)
 
 
-def load(root: Path) -> Sources:
-    """Read and validate every source file of the workspace at `root`."""
-    # The cyclic garbage collector finds nothing to free among freshly parsed
-    # data, yet on large files it costs more than the parse itself.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(root)
-    finally:
-        gc.freeze()  # the records live as long as the command: never rescan them
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _load(root: Path) -> Sources:
+def _load(project: Project) -> Sources:
     sources = Sources()
-    sources.config, sources.problems[:0] = load_config(root)
-    for path in source_files(root):
-        rel = path.relative_to(root).as_posix()
+    sources.problems[:0] = project.config_problems
+    tree = project.tree
+    for rel in tree.files():
         sources.files.append(rel)
         try:
-            data, lines = _read_cached(path.read_bytes())
+            raw = project.read_source(rel)
+            if raw is None:
+                raise FileNotFoundError(2, "no such file")
+            data, lines = _read_cached(raw)
         except _Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
             sources.complete = False
             continue
         except OSError as exc:
-            sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}", "unreadable-file"))
+            sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file"))
             sources.complete = False
             continue
         _collect(rel, data, lines, sources)
+    for rel in tree.refused:
+        sources.problems.append(Problem(rel, 0, "not read: it is a link to a file outside the workspace "
+                                        "(copy the file into sources/ instead)", "outside-workspace"))
+        sources.complete = False
     return sources
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """The cyclic garbage collector off for the duration, and back as it was after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_text(rel: str, raw: bytes) -> Sources:
@@ -297,19 +309,20 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
         where = Origin(path=rel, lines=lines, prefix=(key,))  # its line is looked up only for a problem
         if key not in RECORD_TYPES:
             sources.problems.append(Problem(rel, where.line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; "
-                                            f"{_top_level_hint()}", "unknown-key"))
+                                            f"{_top_level_hint()}", "unknown-key", field=str(key)))
             continue
         if items is None:
             continue
         if not isinstance(items, list):
-            sources.problems.append(Problem(rel, where.line, f"'{key}' must be a list (each entry starting with '- ')", "not-a-list"))
+            sources.problems.append(Problem(rel, where.line, f"'{key}' must be a list (each entry starting with '- ')", "not-a-list",
+                                            field=str(key)))
             continue
         model = RECORD_TYPES[key]
         for index, item in enumerate(items):
             origin = Origin(path=rel, lines=lines, prefix=(key, index))
             if not isinstance(item, dict):
                 sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields "
-                                                "(id: ..., ...)", "not-a-mapping"))
+                                                "(id: ..., ...)", "not-a-mapping", field=origin.field_of()))
                 continue
             record = _validate(model, key[:-1], item, origin, sources.problems)
             if record is not None:
@@ -328,18 +341,18 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                     sources.invalid_briefs.append((item, origin))
 
 
-def load_config(root: Path) -> tuple[Config, list[Problem]]:
+def load_config(project: Project) -> tuple[Config, list[Problem]]:
     """The workspace's briefgen.yaml (defaults when there is none) and its problems."""
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        return Config(), []
     problems: list[Problem] = []
     try:
-        data, lines = read_yaml(path.read_bytes())
+        raw = project.read_source(CONFIG_FILE)
+        if raw is None:
+            return Config(), []
+        data, lines = read_yaml(raw)
     except _Bad as bad:
         return Config(), [Problem(CONFIG_FILE, bad.line, bad.message, bad.code)]
     except OSError as exc:
-        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror}", "unreadable-file")]
+        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file")]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -367,7 +380,7 @@ def _validate(model: type[Record], what: str, item: dict, origin: Origin,
             message = field_message(model, label, loc, err)
             problems.append(Problem(rel, origin.line_of(*loc), message if label else message.removeprefix(": "),
                                     _code(err), subject=name if isinstance(name, str) else "",
-                                    column=origin.column_of(*loc)))
+                                    column=origin.column_of(*loc), field=origin.field_of(*loc)))
         return None
     record._origin = origin
     return record
@@ -427,10 +440,7 @@ def _code(err: dict) -> str:
 
 
 def _loc_text(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return field_path(loc)
 
 
 def _describe(value: object) -> str:

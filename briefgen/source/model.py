@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
+from briefgen.errors import Problem
+
 from pydantic import (
     AliasChoices,
     AfterValidator,
@@ -231,6 +233,10 @@ class Origin:
     def column_of(self, *loc: str | int) -> int:
         return self._find(loc)[1]
 
+    def field_of(self, *loc: str | int) -> str:
+        """The path of the value at `loc`, from the top of its file ("facts[3].cite[0].ref")."""
+        return field_path(self.prefix + loc)
+
     def _find(self, loc: tuple) -> tuple[int, int]:
         if self.lines is None:
             return 0, 0
@@ -239,6 +245,14 @@ class Origin:
             if found is not None or not loc:
                 return (found, self.lines.column(self.prefix + loc)) if found else (1, 0)
             loc = loc[:-1]
+
+
+def field_path(loc: tuple) -> str:
+    """("facts", 3, "cite", 0, "ref") -> "facts[3].cite[0].ref"."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 _NOWHERE = Origin(path="")
@@ -255,6 +269,16 @@ class Record(BaseModel):
     def at(self, *loc: str | int) -> tuple[str, int]:
         origin = self.origin
         return origin.path, origin.line_of(*loc)
+
+    def field_path(self, *loc: str | int) -> str:
+        """The path of the field at `loc` from the top of the record's file."""
+        return self.origin.field_of(*loc)
+
+    def problem(self, loc: tuple, message: str, code: str, severity: str = "error", hint: str = ""):
+        """A problem at the field `loc` of this record: its file, line, column and field path."""
+        origin = self.origin
+        return Problem(origin.path, origin.line_of(*loc), message, code, severity, getattr(self, "id", "") or "",
+                       origin.column_of(*loc), origin.field_of(*loc), hint)
 
 
 class Name(BaseModel):

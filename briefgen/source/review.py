@@ -1,4 +1,4 @@
-"""Trust checks on a checked workspace: review records, staleness and quotes.
+"""Trust checks on a checked base: review records, staleness and quotes.
 
 * A `verified` fact with no `reviewed` record is a warning.
 * A fact past its `review_by` date, and a statistic whose `as_of` is older
@@ -20,33 +20,40 @@ import re
 import unicodedata
 from pathlib import Path
 
-from briefgen.source.check import Workspace
+from briefgen.source.check import FactBase
 from briefgen.errors import Problem
 from briefgen.source.model import Fact, Record
-from briefgen.project import workspace_file
+from briefgen.source.project import Project
 
 SNAPSHOT_TYPES = (".txt", ".md", ".html", ".htm")
 
 
-def review(workspace: Workspace, root: Path, today: dt.date) -> list[Problem]:
+def review(base: FactBase, project: Project, today: dt.date) -> list[Problem]:
     """Every warning and error about review, staleness and quotes."""
     problems = []
-    for fact in workspace.facts.values():
+    limit = project.config.stale_after_days
+    for fact in base.facts.values():
         if fact.status == "verified" and fact.reviewed is None:
             problems.append(_at(fact, ("status",), f"fact '{fact.id}' is verified but has no review record "
                                 "(add reviewed: {by: NAME, on: DATE})", "unreviewed", "warning"))
-        reason = stale(fact, workspace, today)
+        reason = stale(fact, today, limit)
         if reason:
             where = ("review_by",) if "review" in reason else ("as_of",)
             problems.append(_at(fact, where, f"fact '{fact.id}' is stale: {reason}", "stale", "warning"))
+    return problems + verify_quotes(base, project)
+
+
+def verify_quotes(base: FactBase, project: Project) -> list[Problem]:
+    """An error for every quote that does not occur in its reference's snapshot."""
+    problems = []
     snapshots: dict[str, str | None] = {}
-    for ref in workspace.references.values():
+    for ref in base.references.values():
         if ref.snapshot:
-            text, problem = _snapshot(ref, root)
+            text, problem = _snapshot(ref, project)
             snapshots[ref.id] = text
             if problem:
                 problems.append(problem)
-    for fact in workspace.facts.values():
+    for fact in base.facts.values():
         for i, c in enumerate(fact.cite):
             text = snapshots.get(c.ref)
             if c.quote and text is not None and not quoted(c.quote, text):
@@ -57,14 +64,15 @@ def review(workspace: Workspace, root: Path, today: dt.date) -> list[Problem]:
     return problems
 
 
-def stale(fact: Fact, workspace: Workspace, today: dt.date) -> str | None:
-    """Why a fact is stale on `today`, or None."""
+def stale(fact: Fact, today: dt.date, stale_after_days: int | None) -> str | None:
+    """Why a fact is stale on `today`, or None (`stale_after_days` is the
+    workspace's setting for statistics)."""
     if not fact.renderable:
         return None  # retired and disputed facts are never shown
     reviewed_again = fact.reviewed is not None and fact.review_by is not None and fact.reviewed.on >= fact.review_by
     if fact.review_by is not None and fact.review_by < today and not reviewed_again:
         return f"its review was due on {fact.review_by.isoformat()}"
-    limit = workspace.config.stale_after_days
+    limit = stale_after_days
     if limit and fact.kind == "statistic" and fact.as_of is not None and (today - fact.as_of).days > limit:
         return (f"it describes {fact.as_of.isoformat()}, more than the workspace's stale_after_days "
                 f"({limit}) ago")
@@ -72,12 +80,11 @@ def stale(fact: Fact, workspace: Workspace, today: dt.date) -> str | None:
 
 
 def _at(record: Record, loc: tuple, message: str, code: str, severity: str = "error") -> Problem:
-    origin = record.origin
-    return Problem(origin.path, origin.line_of(*loc), message, code, severity, record.id, origin.column_of(*loc))
+    return record.problem(loc, message, code, severity)
 
 
-def _snapshot(ref, root: Path) -> tuple[str | None, Problem | None]:
-    path = workspace_file(root, ref.snapshot)
+def _snapshot(ref, project: Project) -> tuple[str | None, Problem | None]:
+    path = project.file(ref.snapshot)
     if path is None or path.suffix.lower() not in SNAPSHOT_TYPES:
         why = (f"a snapshot must be a {', '.join(SNAPSHOT_TYPES)} file" if path is not None
                else f"no file '{ref.snapshot}' in the workspace")

@@ -1,14 +1,12 @@
-"""Where things live in a workspace, and where the built-in templates are.
+"""Where things live in a workspace, where the built-in templates are, and
+the one containment test every read of a workspace file goes through.
 
-This module imports nothing heavy, so `check` can find templates without
-loading Jinja2, Markdown or WeasyPrint.
+This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from briefgen.errors import BriefgenError
 
 SOURCES_DIR = "sources"
 TEMPLATES_DIR = "templates"
@@ -23,13 +21,6 @@ BUILTIN_TEMPLATES = next(
     (p for p in (_HERE / "templates", _HERE.parent / "templates") if (p / "one-pager.html").is_file()),
     _HERE / "templates",
 )
-
-
-def find_root(root: Path) -> Path:
-    """`root`, after making sure it is a workspace."""
-    if not (root / SOURCES_DIR).is_dir():
-        raise BriefgenError(f"{root}: not a briefgen workspace (no '{SOURCES_DIR}/' folder); use --root DIR to name one")
-    return root
 
 
 def shown(path: Path, root: Path) -> str:
@@ -54,19 +45,3 @@ def workspace_file(root: Path, relative: str) -> Path | None:
     leads outside the workspace, through '..' or a symlink)."""
     path = root / relative
     return path if inside(path, (root,)) else None
-
-
-def template_dirs(root: Path) -> list[Path]:
-    """The folders templates are looked up in, the workspace's first."""
-    own = root / TEMPLATES_DIR
-    return [own, BUILTIN_TEMPLATES] if own.is_dir() else [BUILTIN_TEMPLATES]
-
-
-def template_names(root: Path) -> set[str]:
-    """The templates a brief can name (files starting with '_' are partials)."""
-    return {
-        p.name[: -len(TEMPLATE_SUFFIX)]
-        for d in template_dirs(root)
-        for p in d.glob("*" + TEMPLATE_SUFFIX)
-        if not p.name.startswith("_")
-    }

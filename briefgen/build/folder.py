@@ -1,0 +1,120 @@
+"""The output folder of a build: what is up to date in it, and, once every
+document has rendered, the writing, pruning and indexing of it.
+
+The folder is read once per build: its cache (what each file was made from)
+and its manifests (which documents it holds).  Every delete goes through
+`output.remove`, which touches only files inside the folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.build import manifest
+from briefgen.build.cache import CACHE_NAME, Cache, digest
+from briefgen.build.document import Rendered
+from briefgen.build.output import output_path, remove, sweep, write_atomic
+from briefgen.compose.plan import TAGS_DIR, Job
+from briefgen.errors import BriefgenError, Problem
+from briefgen.render.backend import FORMATS
+from briefgen.source.check import FactBase
+from briefgen.source.project import Project
+
+INDEX_NAME = "index.html"
+_KEY_PREFIX = {"brief": "brief", "tag sheet": "tag", "fact sheet": "sheet"}
+
+
+def file_names(stem: str, formats=FORMATS) -> list[str]:
+    """The files a document may have in the folder, its manifest last."""
+    return [*(f"{stem}.{fmt}" for fmt in formats), f"{stem}{manifest.SUFFIX}"]
+
+
+class OutputFolder:
+    def __init__(self, project: Project, path: Path, own: bool):
+        self.project, self.path = project, path
+        self.own = own  # the workspace's own output/ (a folder named by the build may be shared)
+        self.cache = Cache.open(path)
+        self.manifests = manifest.read_all(path)
+        self.notes: list[str] = []
+        self.written: list[Path] = []
+
+    def fresh(self, job: Job, formats: tuple[str, ...], d: str) -> bool:
+        return all(self.cache.fresh(n, self.path / n, d) for n in file_names(job.stem, formats))
+
+    def write(self, rendered: Rendered, d: str) -> None:
+        """Write one document's files, the manifest last (it vouches for the rest)."""
+        for name, data in rendered.files.items():
+            path = output_path(self.path, name)
+            write_atomic(path, data)
+            self.cache.record(name, path, d)
+            self.written.append(path)
+
+    def remove_document(self, stem: str, why: str) -> None:
+        for name in file_names(stem):
+            if remove(self.path, name):
+                self.cache.forget(name)
+                self.notes.append(f"removed {self.project.shown(self.path / name)} ({why})")
+
+    def prune(self, base: FactBase) -> None:
+        """Remove the files of a brief that is no longer in the sources (deleted
+        or renamed) and of a tag sheet whose tag no fact has any more, found by
+        their manifests: an old PDF must not stay in the index as if current.
+        Ad-hoc sheets stay: they were asked for by hand.  Only the workspace's
+        own output folder is pruned."""
+        if not self.own:
+            return
+        for found in self.manifests:
+            kind, ident = found.data["kind"], found.data["id"]
+            if kind == "brief" and found.stem == ident and ident not in base.briefs:
+                self.remove_document(found.stem, f"brief '{ident}' is no longer in the sources")
+            elif kind == "tag sheet" and found.stem == f"{TAGS_DIR}/{ident}" and ident not in base.labels:
+                self.remove_document(found.stem, f"no fact has the tag '{ident}' any more")
+
+    def sweep(self, jobs: list[Job]) -> None:
+        """Remove what a killed build left half-written beside this build's files."""
+        names = {n for job in jobs for n in file_names(job.stem)} | {INDEX_NAME, CACHE_NAME}
+        sweep(self.path, names)
+
+    def write_index(self) -> None:
+        """Bring index.html up to date with the documents in the folder, found
+        by their manifests (so the index survives a lost cache)."""
+        entries = []
+        for found in manifest.read_all(self.path):  # as the folder now is
+            data, stem = found.data, found.stem
+            present = {fmt: f"{stem}.{fmt}" for fmt in FORMATS
+                       if fmt in data["files"] and (self.path / f"{stem}.{fmt}").is_file()}
+            if not present:
+                continue
+            try:
+                tags = [str(t) for t in data.get("tags", [])]
+            except TypeError:
+                continue
+            entries.append({"key": f"{_KEY_PREFIX.get(data['kind'], 'brief')}:{stem.rsplit('/', 1)[-1]}",
+                            "kind": data["kind"], "title": str(data["title"]), "date": str(data["date"]),
+                            "tags": tags, **{fmt: present.get(fmt) for fmt in FORMATS}})
+        config = self.project.config
+        title = f"{config.organization.name}: briefs" if config.organization else "Briefs"
+        path = output_path(self.path, INDEX_NAME)
+        d = digest(__version__, title, config.model_dump_json(), json.dumps(entries, sort_keys=True))
+        if self.cache.fresh(INDEX_NAME, path, d):
+            return
+        from briefgen.render.html import render_index
+
+        write_atomic(path, render_index(entries, self.project, title).encode("utf-8"))
+        self.cache.record(INDEX_NAME, path, d)
+        self.written.append(path)
+
+    def cache_problem(self) -> Problem | None:
+        if not self.cache.problem:
+            return None
+        return Problem(self.project.shown(self.cache.path), 0, f"build cache {self.cache.problem}; "
+                       "rebuilding everything", "cache-reset", "warning")
+
+    def save(self) -> None:
+        if self.cache.changed:  # a no-op build leaves the cache file alone
+            try:
+                self.cache.save()
+            except BriefgenError:
+                raise

@@ -1,0 +1,190 @@
+"""Running renders under limits: in this process, or in worker processes.
+
+`run(tasks, work, ...)` yields `work(task)` for every task, in task order,
+each under the time limit; a task that runs over, or whose worker process
+dies, yields `on_fail(task, why, code)` instead and the others go on.
+
+* The time limit works from any thread: a timer thread raises `Overtime`
+  in the thread doing the work (Python's asynchronous exception), so a
+  server can build from a worker thread.  `Overtime` is not an `Exception`,
+  so no broad ``except Exception`` in a template or a renderer swallows it.
+* Worker processes carry the memory limit too (an address-space limit set
+  in each worker).  They are forked when this process has no other thread
+  (they then inherit the tasks and the loaded renderer instead of being sent
+  them), and started fresh otherwise, since forking a threaded process is
+  unsafe.  Each worker exits when its parent dies (Linux), and an interrupt
+  or a termination request to the parent stops every worker at once.
+* Nothing here is global: a pool lives as long as one `run`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import concurrent.futures.process
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Overtime(BaseException):
+    """Raised in a thread whose work ran past its time limit."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float | None = None  # for one task
+    megabytes: int | None = None  # for one worker process
+
+
+class deadline:
+    """Raise Overtime in the current thread if the block runs longer than `seconds`."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._done = False
+        self._fired = False
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> deadline:
+        if self.seconds:
+            self._thread = threading.get_ident()
+            self._timer = threading.Timer(self.seconds, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread), ctypes.py_object(Overtime))
+
+    def __exit__(self, *exc_info) -> None:
+        if self._timer is None:
+            return
+        self._timer.cancel()
+        with self._lock:
+            self._done = True
+            if self._fired:  # raised, or about to be: make sure it does not land after the block
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread), None)
+
+
+class _Failure(Generic[T]):
+    def __init__(self, why: str, code: str):
+        self.why, self.code = why, code
+
+
+def _limited(work: Callable[[T], R], task: T, limits: Limits) -> R | _Failure:
+    try:
+        with deadline(limits.seconds):
+            return work(task)
+    except Overtime:
+        return _Failure(f"took longer than {limits.seconds:g} s to render and was stopped", "time_limit")
+    except MemoryError:
+        return _Failure(f"needed more than {limits.megabytes} MB to render and was stopped", "memory_limit")
+
+
+def run(tasks: list[T], work: Callable[[T], R], on_fail: Callable[[T, str, str], R], *, limits: Limits,
+        workers: int = 1, processes: bool = False, prepare: Callable[[], None] | None = None) -> Iterator[R]:
+    """`work(task)` for each task, in order.  With `processes`, in up to
+    `workers` worker processes (`prepare` runs first, so that forked workers
+    inherit what it loads); else in this thread.  `on_fail(task, why, hint)`
+    makes the result of a task that failed: `hint` names the limit that
+    stopped it ("time_limit", "memory_limit"), or is "" for a crash."""
+    def result(task: T, outcome) -> R:
+        return on_fail(task, outcome.why, outcome.code) if isinstance(outcome, _Failure) else outcome
+
+    if not processes:
+        for task in tasks:
+            yield result(task, _limited(work, task, limits))
+        return
+    remaining = list(range(len(tasks)))
+    while remaining:
+        with _Pool(tasks, work, limits, min(workers, len(remaining)), prepare) as pool:
+            futures = [pool.submit(i) for i in remaining]
+            for n, (i, future) in enumerate(zip(remaining, futures, strict=True)):
+                try:
+                    yield result(tasks[i], future.result())
+                except concurrent.futures.process.BrokenProcessPool:
+                    yield on_fail(tasks[i], "the renderer stopped abruptly (out of memory, or a crash)", "")
+                    remaining = remaining[n + 1:]
+                    break
+            else:
+                remaining = []
+
+
+# What a worker process was handed when it started: its own copy, set by
+# `_start_worker` in the worker only (the parent never sets it).
+_handed: tuple = ()
+
+
+def _start_worker(tasks, work, limits: Limits, parent: int) -> None:
+    global _handed
+    _handed = (tasks, work, limits)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the workers itself
+    _die_with(parent)
+    if limits.megabytes:
+        try:
+            import resource
+
+            size = limits.megabytes * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        except (ImportError, ValueError, OSError):  # pragma: no cover - platforms without the limit
+            pass
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to end this process when its parent ends (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _work_in_worker(number: int):
+    tasks, work, limits = _handed
+    return _limited(work, tasks[number], limits)
+
+
+class _Pool:
+    """A process pool for one batch, shut down (its workers stopped) however the batch ends."""
+
+    def __init__(self, tasks, work, limits: Limits, workers: int, prepare):
+        forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+        if forking and prepare is not None:
+            prepare()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        self.executor = concurrent.futures.ProcessPoolExecutor(
+            workers, context, initializer=_start_worker, initargs=(tasks, work, limits, os.getpid()))
+
+    def submit(self, number: int):
+        return self.executor.submit(_work_in_worker, number)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is None:
+            self.executor.shutdown(wait=True)
+            return
+        # Interrupted (Ctrl-C, a termination request, a failure): stop the
+        # workers now rather than wait for what they were given.
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(1)
