@@ -74,13 +74,18 @@ def prepare() -> None:
     _font_config()
 
 
+# WeasyPrint messages about the machine, not the document: never a brief's warning.
+_MACHINE_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if not str(record.msg).startswith(_MACHINE_MESSAGES):
+            self.messages.append(record.getMessage())
 
 
 @contextlib.contextmanager
