@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -75,13 +76,18 @@ def prepare() -> None:
     _font_config()
 
 
+# WeasyPrint messages about the machine, not the document: never a brief's warning.
+_MACHINE_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if not str(record.msg).startswith(_MACHINE_MESSAGES):
+            self.messages.append(record.getMessage())
 
 
 @contextlib.contextmanager
@@ -96,6 +102,44 @@ def _weasyprint_log():
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+
+
+_fonts_lock = threading.Lock()
+_fonts_writers = 0  # PDFs being written now, in any thread
+_fonts_original = None  # weasyprint.pdf.fonts.TTFont, while it is replaced
+
+
+@contextlib.contextmanager
+def _font_timestamps_kept():
+    """While WeasyPrint writes a PDF's fonts, fontTools keeps each font's own `head.modified`.
+
+    fontTools stamps the current time (or SOURCE_DATE_EPOCH) into every font it
+    saves, and WeasyPrint saves fonts with it where HarfBuzz-Subset is missing
+    (and for variable and colour fonts): two builds seconds apart would differ.
+    HarfBuzz keeps the font's own stamp; this makes fontTools do the same.
+    Only the name in WeasyPrint's font module is replaced, only while a PDF is
+    written, and restored after the last of any overlapping writes.
+    """
+    global _fonts_writers, _fonts_original
+    import weasyprint.pdf.fonts as wfonts
+
+    with _fonts_lock:
+        if _fonts_writers == 0:
+            _fonts_original = wfonts.TTFont
+
+            class TTFontKeepingTimestamp(_fonts_original):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **{**kwargs, "recalcTimestamp": False})
+
+            wfonts.TTFont = TTFontKeepingTimestamp
+        _fonts_writers += 1
+    try:
+        yield
+    finally:
+        with _fonts_lock:
+            _fonts_writers -= 1
+            if _fonts_writers == 0:
+                wfonts.TTFont, _fonts_original = _fonts_original, None
 
 
 class Layout:
@@ -160,7 +204,7 @@ class Layout:
         return heights
 
     def pdf(self, variant: str | None = DEFAULT_VARIANT) -> Pdf:
-        with _weasyprint_log() as messages:
+        with _weasyprint_log() as messages, _font_timestamps_kept():
             data = self.document.write_pdf(pdf_variant=variant)
         other = tuple(m for m in [*self._messages, *messages] if BlockedResource.__name__ not in m)
         return Pdf(data, self.pages, tuple(self._fetcher.blocked), other)
