@@ -11,6 +11,12 @@ from click.testing import CliRunner
 
 from briefgen.commands.cli import cli
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/ from the current build instead of comparing with it (tests/test_golden.py)")
+
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources"
 

@@ -116,3 +116,76 @@ def test_a_reference_without_a_date_is_accepted(make_workspace):
 )
 def test_bad_reference_fields_are_refused_with_the_line(make_workspace, refused, extra, message):
     assert refused(bad_file(make_workspace, REFERENCE + extra)) == [f"{BAD}:{message}"]
+
+
+# How briefgen's own numbered style lists these references, seen in the
+# built HTML through the command line (whatever the modules are called).
+
+LISTED_REFERENCES = """\
+references:
+  - id: segment
+    type: broadcast
+    title: "A segment on the news"
+    publisher: A Network
+    issued: 2025-08-24
+  - id: page
+    type: webpage
+    title: "A page on the web"
+    publisher: An Institute
+    issued: 2024-05
+    URL: https://example.org/page
+    accessed: 2025-09-01
+"""
+
+LISTED_FACTS = """\
+facts:
+  - id: fact-a
+    claim: "Fact A."
+    tags: [topic-x]
+    cite:
+      - ref: segment
+      - ref: page
+"""
+
+LISTED_BRIEFS = """\
+briefs:
+  - id: brief-one
+    title: "Brief one"
+    template: one-pager
+    date: 2026-01-15
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+  - id: sheet-one
+    title: "Sheet one"
+    template: fact-sheet
+    date: 2026-01-15
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+"""
+
+
+def listed_entries(make_workspace, run, brief_id) -> dict[str, str]:
+    """reference id -> the text of its entry in the brief's list of sources."""
+    import re
+
+    root = make_workspace(references=LISTED_REFERENCES, facts=LISTED_FACTS, briefs=LISTED_BRIEFS)
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    html = (root / "output" / f"{brief_id}.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li id="ref-([a-z0-9-]+)"[^>]*>(.*?)</li>', html, re.DOTALL)
+    return {ref_id: " ".join(re.sub(r"<[^>]+>", "", body).split()) for ref_id, body in entries}
+
+
+@pytest.mark.parametrize("brief_id", ["brief-one", "sheet-one"])
+def test_numbered_entry_names_the_medium(make_workspace, run, brief_id):
+    entries = listed_entries(make_workspace, run, brief_id)
+    assert entries["segment"] == "A Network. “A segment on the news.” Broadcast, August 24, 2025."
+
+
+@pytest.mark.parametrize("brief_id", ["brief-one", "sheet-one"])
+def test_numbered_entry_gives_the_date_a_web_source_was_accessed(make_workspace, run, brief_id):
+    entries = listed_entries(make_workspace, run, brief_id)
+    assert entries["page"] == (
+        "An Institute. “A page on the web.” May 2024. https://example.org/page (accessed September 1, 2025).")

@@ -5,10 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefgen.build.document import Options, render_document
 from briefgen.build.pipeline import check_project
 from briefgen.source.project import Project
-from briefgen.compose.plan import Job
 from briefgen.render.html import markdown_block, markdown_inline, render_html
 
 from conftest import FACTS
@@ -143,13 +141,6 @@ def test_template_runtime_error_fails_only_that_brief(make_workspace, run):
     assert "templates/one-pager.html:1: template failed for brief 'brief-one': " in result.stderr
 
 
-def test_render_files_html_only_does_not_need_weasyprint(make_workspace):
-    root = make_workspace()
-    job = Job("brief:brief-one", "brief", "brief-one", check_project(Project.open(root)).cited["brief-one"])
-    rendered = render_document(job, Project.open(root), Options(formats=("html",)))
-    assert list(rendered.files) == ["brief-one.html", "brief-one.manifest.json"]
-
-
 def test_check_finds_syntax_errors_in_workspace_templates(make_workspace, run):
     root = make_workspace(extra={"templates/handout.html": "ok\n{% for %}\n"})
     result = run(root, "check")
@@ -173,3 +164,110 @@ def test_built_in_text_colours_have_at_least_4_5_to_1_contrast():
             lighter, darker = sorted((_luminance(colours[text]), _luminance(background)), reverse=True)
             ratio = (lighter + 0.05) / (darker + 0.05)
             assert ratio >= 4.5, (text, background, ratio)
+
+
+# The tests below go through the command line only (`briefgen build`), so
+# they hold whatever the library's modules are called.
+
+MASTHEAD_BRIEFS = """\
+briefs:
+  - id: brief-one
+    title: "Brief one"
+    subtitle: "What the subtitle says"
+    audience: committee staff
+    template: one-pager
+    date: 2026-01-15
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+  - id: sheet-one
+    title: "Sheet one"
+    subtitle: "What the subtitle says"
+    audience: committee staff
+    template: fact-sheet
+    date: 2026-01-15
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+"""
+
+
+class Elements(HTMLParser):
+    """Every element as (tag, attributes, its text with white space collapsed)."""
+
+    VOID = {"meta", "link", "img", "br", "hr", "input", "source", "wbr"}
+
+    def __init__(self, html):
+        super().__init__()
+        self.elements, self._open = [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self._open.append((tag, dict(attrs), []))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            open_tag, attrs, text = self._open.pop()
+            self.elements.append((open_tag, attrs, " ".join("".join(text).split())))
+            if self._open:
+                self._open[-1][2].extend(text)
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[-1][2].append(data)
+
+
+def built_html(make_workspace, run, briefs=MASTHEAD_BRIEFS) -> dict[str, str]:
+    root = make_workspace(briefs=briefs)
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    return {path.stem: path.read_text(encoding="utf-8") for path in (root / "output").glob("*.html")}
+
+
+@pytest.mark.parametrize(("brief_id", "title"), [("brief-one", "Brief one"), ("sheet-one", "Sheet one")],
+                         ids=["one-pager", "fact-sheet"])
+def test_masthead_names_the_audience(make_workspace, run, brief_id, title):
+    html = built_html(make_workspace, run)[brief_id]
+    [masthead] = [text for tag, _, text in Elements(html).elements if tag == "header"]
+    assert title in masthead  # it is the masthead
+    assert "For committee staff" in masthead
+
+
+@pytest.mark.parametrize("brief_id", ["brief-one", "sheet-one"], ids=["one-pager", "fact-sheet"])
+def test_subtitle_carries_the_class_the_stylesheet_styles(make_workspace, run, brief_id):
+    """Workspace stylesheets (a templates/briefgen.css of one's own) style the
+    subtitle by its class, so the class name is part of the templates' contract."""
+    html = built_html(make_workspace, run)[brief_id]
+    holders = [attrs for _, attrs, text in Elements(html).elements if text == "What the subtitle says"]
+    assert [a.get("class") for a in holders] == ["subtitle"]
+    [style] = [text for tag, _, text in Elements(html).elements if tag == "style"]
+    assert re.search(r"(^|[\s,}])\.subtitle\s*\{", style), "the stylesheet has no .subtitle rule"
+
+
+PROBE = """\
+import importlib.util, json, sys
+from briefgen.commands.cli import cli
+cli(["--root", sys.argv[1], "build", "--format", "html", "--quiet"], standalone_mode=False)
+print(json.dumps({"imported": "weasyprint" in sys.modules,
+                  "installed": importlib.util.find_spec("weasyprint") is not None}))
+"""
+
+
+def test_html_only_build_never_imports_weasyprint(make_workspace):
+    """WeasyPrint (and Pango behind it) takes most of a PDF build's start-up:
+    an HTML-only build must not pay for it."""
+    import json
+    import subprocess
+    import sys
+
+    root = make_workspace()
+    done = subprocess.run([sys.executable, "-c", PROBE, str(root)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (root / "output").iterdir()) == [
+        ".briefgen-cache.json", "brief-one.html", "brief-one.manifest.json", "index.html"]
+    probe = json.loads(done.stdout.splitlines()[-1])
+    assert probe["installed"]  # else the check below would prove nothing
+    assert probe["imported"] is False, "the HTML-only build imported weasyprint"
