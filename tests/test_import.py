@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.commands.export import csl_json
+from briefgen.source.csl import csl_json
 from briefgen.commands.importer import slug
 from briefgen.source.load import load
 from conftest import FACTS, files_under

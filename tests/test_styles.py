@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from briefgen.compose import citeproc
 from briefgen.compose import style as styles
 from briefgen.source.load import load
 from conftest import REPO
@@ -264,7 +265,7 @@ def references(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_each_style_formats_every_type_as_its_guide_does(references, name):
     root, refs = references
-    formatted = styles.format_references(styles.resolve(name, root), refs, set())
+    formatted = citeproc.format_references(styles.resolve(name, root), refs, set())
     assert {r.id: formatted.entries[r.id] for r in refs} == GOLDEN[name]
 
 
@@ -279,7 +280,7 @@ def test_each_style_formats_every_type_as_its_guide_does(references, name):
 )
 def test_author_date_styles_cite_author_and_year_linked_to_the_source(references, name, pairs, expected):
     root, refs = references
-    formatted = styles.format_references(styles.resolve(name, root), refs, set(pairs))
+    formatted = citeproc.format_references(styles.resolve(name, root), refs, set(pairs))
     marker = str(formatted.marker(pairs))
     assert re.sub(r"<a href=\"#ref-[a-z0-9-]+\">|</a>", "", marker) == expected
     assert re.findall(r'href="#ref-([a-z0-9-]+)"', marker) == [ref_id for ref_id, _ in pairs]
@@ -290,7 +291,7 @@ def test_two_works_of_one_author_and_year_are_told_apart_in_text_and_list(refere
     kosseff = next(r for r in refs if r.id == "kosseff")
     twin = kosseff.model_copy(update={"id": "kosseff-b", "title": "A second book"})  # made up, for the test
     pairs = [("kosseff", None), ("kosseff-b", None)]
-    formatted = styles.format_references(styles.resolve("apa", root), [*refs, twin], set(pairs))
+    formatted = citeproc.format_references(styles.resolve("apa", root), [*refs, twin], set(pairs))
     marker = re.sub(r"<[^>]+>", "", str(formatted.marker(pairs)))
     assert marker == "(Kosseff, 2019b; Kosseff, 2019a)"  # suffixes follow the titles' order
     assert "(2019a)" in formatted.entries["kosseff-b"] and "(2019b)" in formatted.entries["kosseff"]
@@ -309,7 +310,7 @@ def test_two_works_of_one_author_and_year_are_told_apart_in_text_and_list(refere
 )
 def test_the_legal_style_puts_pinpoints_where_lawyers_expect_them(references, pair, expected):
     root, refs = references
-    formatted = styles.format_references(styles.resolve("legal", root), refs, {pair})
+    formatted = citeproc.format_references(styles.resolve("legal", root), refs, {pair})
     assert formatted.citations[pair] == expected
 
 
@@ -519,8 +520,8 @@ def test_pandoc_runs_once_per_style_and_not_at_all_when_nothing_changed(make_wor
                                                                         parse_cache):
     root = styled_workspace(make_workspace)
     calls = []
-    real = styles._run_pandoc
-    monkeypatch.setattr(styles, "_run_pandoc", lambda *a: calls.append(a[0].name) or real(*a))
+    real = citeproc._run_pandoc
+    monkeypatch.setattr(citeproc, "_run_pandoc", lambda *a: calls.append(a[0].name) or real(*a))
     root_two = root / "sources" / "briefs.yaml"
     root_two.write_text(root_two.read_text() + STYLE_BRIEF.split("\n", 1)[1].replace("id: b", "id: c").format(
         template="fact-sheet", style=""), encoding="utf-8")
@@ -560,7 +561,7 @@ def test_no_citation_reads_as_a_repeat_of_the_one_before(references, parse_cache
     pairs = {("doe-backpage", "p. 22"), ("doe-backpage", "p. 23")}
     # a Chicago variant that still writes "Ibid." for a note that repeats the one before
     shutil.copy(styles._package_style("chicago-notes-bibliography-subsequent-ibid"), root / "ibid.csl")
-    formatted = styles.format_references(styles.resolve("ibid.csl", root), refs, pairs)
+    formatted = citeproc.format_references(styles.resolve("ibid.csl", root), refs, pairs)
     second = formatted.citations[("doe-backpage", "p. 23")]
     assert "Ibid" not in second and "ibid" not in second
     assert second == formatted.citations[("doe-backpage", "p. 22")].replace("22", "23")
@@ -570,15 +571,15 @@ def test_a_new_citation_is_formatted_alone_and_many_are_shared_among_runs(refere
     root, refs = references
     apa = styles.resolve("apa", root)
     runs = []
-    real = styles._run_pandoc
-    monkeypatch.setattr(styles, "_run_pandoc", lambda style, items, wanted, *rest: runs.append(list(wanted))
+    real = citeproc._run_pandoc
+    monkeypatch.setattr(citeproc, "_run_pandoc", lambda style, items, wanted, *rest: runs.append(list(wanted))
                         or real(style, items, wanted, *rest))
-    styles.format_references(apa, refs, {("kosseff", "p. 3")})
-    styles.format_references(apa, refs, {("kosseff", "p. 3"), ("kosseff", "p. 4")})
+    citeproc.format_references(apa, refs, {("kosseff", "p. 3")})
+    citeproc.format_references(apa, refs, {("kosseff", "p. 3"), ("kosseff", "p. 4")})
     assert runs == [[("kosseff", "p. 3")], [("kosseff", "p. 4")]]  # only what was not formatted before
     runs.clear()
-    many = {("kosseff", f"p. {n}") for n in range(1, 2 * styles.CHUNK + 2)}
-    formatted = styles.format_references(apa, refs, many, workers=2)
+    many = {("kosseff", f"p. {n}") for n in range(1, 2 * citeproc.CHUNK + 2)}
+    formatted = citeproc.format_references(apa, refs, many, workers=2)
     assert len(runs) == 2 and sum(map(len, runs)) == len(many) - 2
     assert formatted.citations[("kosseff", "p. 401")] == "Kosseff, 2019, p. 401"
 
@@ -598,10 +599,10 @@ def test_a_sheet_takes_the_style_too(make_workspace, run):
 def test_a_damaged_style_cache_is_formatted_again(references, parse_cache, damage):
     root, refs = references
     legal = styles.resolve("legal", root)
-    styles.format_references(legal, refs, set())
+    citeproc.format_references(legal, refs, set())
     [cached] = (parse_cache / "styles").glob("*.json")
     cached.write_text(damage, encoding="utf-8")
-    formatted = styles.format_references(legal, refs, set())
+    formatted = citeproc.format_references(legal, refs, set())
     assert formatted.entries["usc-47-230"] == GOLDEN["legal"]["usc-47-230"]
 
 
@@ -616,7 +617,7 @@ def test_leaving_a_fact_out_keeps_the_style(make_workspace):
     refs = list(workspace.references.values())
     brief = cited["b"]
     pairs = {(m.ref_id, m.locator) for s in brief.sections for cf in s.facts for m in cf.markers}
-    apa = styled(brief, styles.format_references(styles.resolve("apa", root), refs, pairs))
+    apa = styled(brief, citeproc.format_references(styles.resolve("apa", root), refs, pairs))
     shorter = without(apa, {"immunity"})
     assert shorter.formatted is apa.formatted and not shorter.numbered
     assert [e.ref.id for e in shorter.references] == ["pl-115-164", "doe-backpage"]  # the style's order, no orphans
@@ -658,11 +659,11 @@ def test_a_citation_reads_the_same_whatever_was_formatted_before_it(references, 
     shutil.copy(styles._package_style("chicago-in-text-full"), root / "full.csl")  # full first, short later
     full = styles.resolve("full.csl", root)
     pages = [("kosseff", f"p. {n}") for n in (30, 10, 20)]
-    together = styles.format_references(full, refs, set(pages)).citations
+    together = citeproc.format_references(full, refs, set(pages)).citations
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path_factory.mktemp("other-cache")))
     one_by_one = {}
     for pair in pages:  # a warm cache, growing one citation at a time
-        one_by_one.update(styles.format_references(full, refs, {pair}).citations)
+        one_by_one.update(citeproc.format_references(full, refs, {pair}).citations)
     assert together == one_by_one
     assert all(together[p].endswith(", " + p[1].split()[1]) for p in pages)
     forms = {together[p].rsplit(", ", 1)[0] for p in pages}

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from briefgen import __version__
+from briefgen.commands.console import report, run_build, shown
 from briefgen.errors import BriefgenError
 
 
@@ -25,58 +26,10 @@ class BriefgenGroup(click.Group):
             ctx.exit(1)
 
 
-# Problems with a setting rather than a file name it by its field; on the
-# command line it is an option (or an argument), named like this.
-_SETTINGS = {"tag": "--tag", "style": "--style", "sheet": "sheet", "title": "sheet: --title", "template": "sheet",
-             "formats": "--format", "briefs": ""}
-# A problem's hint names a setting that would change the outcome.
-_HINTS = {"time_limit": " (--time-limit sets the limit)", "memory_limit": " (--memory-limit sets the limit)",
-          "fit-off": " (--no-fit)", "root": "; use --root DIR to name one"}
-
-
-def for_cli(problem):
-    """A problem as the command line says it: settings named by their options, hints added."""
-    import dataclasses
-
-    message = problem.message
-    label = _SETTINGS.get(problem.field) if not problem.path else None
-    if label:
-        message = f"{label}{' ' if message.startswith(chr(39)) else ': '}{message}"
-    message += _HINTS.get(problem.hint, "")
-    return dataclasses.replace(problem, message=message) if message != problem.message else problem
-
-
-def report(problems, fmt: str = "text") -> None:
-    """Show problems (errors and warnings) in the format asked for: the one
-    place where briefgen's problems reach the user."""
-    from briefgen.commands import report as formats
-
-    problems = [for_cli(p) for p in problems]
-    if fmt == "json":
-        click.echo(formats.as_json(problems))
-    elif fmt == "github":
-        for line in formats.as_github(problems):
-            click.echo(line)
-    else:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        errors = sum(1 for p in problems if p.severity == "error")
-        if errors > 1:
-            click.echo(f"{errors} problems found.", err=True)
-
-
 def _today_option(f):
     return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
                         callback=lambda ctx, param, value: value.date() if value else None,
                         help="The date staleness is judged on (default: today), for reproducible checks.")(f)
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,12 +103,12 @@ def init(folder: Path, force: bool) -> None:
 
     written, skipped = create(folder, force)
     for path in written:
-        click.echo(f"wrote {_shown(path)}")
+        click.echo(f"wrote {shown(path)}")
     for path in skipped:
-        click.echo(f"kept {_shown(path)} (already there)")
+        click.echo(f"kept {shown(path)} (already there)")
     import shlex
 
-    place = _shown(folder)
+    place = shown(folder)
     click.echo("next: briefgen build" if place == "." else f"next: cd {shlex.quote(place)} && briefgen build")
 
 
@@ -247,13 +200,11 @@ def export(root: Path, what: str, fmt: str) -> None:
     """
     import json
 
-    from briefgen.commands.export import csl_json
+    from briefgen.source.csl import csl_json
     from briefgen.source.load import load
 
     sources = load(_project(root))
     if sources.problems:
-        from briefgen.errors import BriefgenError
-
         raise BriefgenError(sources.problems)
     click.echo(json.dumps(csl_json(sources.references), indent=2, ensure_ascii=False))
 
@@ -407,7 +358,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build --style chicago-notes
     """
     ids = tuple(brief_ids) if brief_ids or tag else None
-    _run(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,
+    run_build(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,
          fit=False if no_fit else None, pdf_variant=pdf_variant, release=release, today=today,
          time_limit=time_limit, memory_limit=memory_limit, style=style)
 
@@ -432,49 +383,9 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
     """
     from briefgen.api import SheetRequest
 
-    _run(root, quiet, fmt, briefs=(), out_dir=out, jobs=jobs, force=force, fit=False if no_fit else None,
+    run_build(root, quiet, fmt, briefs=(), out_dir=out, jobs=jobs, force=force, fit=False if no_fit else None,
          pdf_variant=pdf_variant, today=today, time_limit=time_limit, memory_limit=memory_limit, style=style,
          sheets=(SheetRequest(expression, title, template),))
-
-
-def _run(root: Path, quiet: bool, fmt: str, **settings) -> None:
-    from briefgen.api import BuildRequest, build as run_build
-    from briefgen.render.backend import DEFAULT_FORMATS
-
-    request = BuildRequest(formats=DEFAULT_FORMATS if fmt == "both" else (fmt,), **settings)
-    bar = None
-
-    def progress(total: int):
-        nonlocal bar
-        if quiet or total < 2 or not sys.stderr.isatty():
-            return None
-        bar = click.progressbar(length=total, label="Rendering", file=sys.stderr,
-                                item_show_func=lambda job: job.key if job else "")
-        bar.__enter__()
-        return lambda job: bar.update(1, job)
-
-    try:
-        result = run_build(_project(root), request, progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    if not quiet:
-        for path in result.written:
-            click.echo(f"wrote {_shown(path)}")
-        for note in result.notes:
-            click.echo(note)
-    report(result.warnings)
-    if not quiet:
-        total = len(result.built) + len(result.unchanged) + len(result.failed)
-        if not result.built and not result.failed and total:
-            click.echo("nothing to do: the document is up to date" if total == 1
-                       else f"nothing to do: all {total} documents are up to date")
-        elif not total:
-            click.echo("nothing to build: no brief matches")
-        click.echo(f"built {len(result.built)}, unchanged {len(result.unchanged)}, "
-                   f"failed {len(result.failed)} in {result.seconds:.1f} s")
-    if result.failures:
-        raise BriefgenError(result.failures)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from briefgen.source.model import Brief, Fact, Reference
 from briefgen.compose.select import SelectedSection
-from briefgen.compose.style import Formatted
+from briefgen.compose.citeproc import Formatted
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",

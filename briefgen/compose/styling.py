@@ -14,7 +14,8 @@ import threading
 
 from briefgen.compose.cite import styled
 from briefgen.compose.plan import Job
-from briefgen.compose.style import DEFAULT, Formatted, format_references, resolve
+from briefgen.compose.citeproc import Formatted, format_references
+from briefgen.compose.style import DEFAULT, resolve
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.check import FactBase
 from briefgen.source.load import Sources

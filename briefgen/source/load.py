@@ -1,12 +1,9 @@
-"""Stage 1, load: read every YAML file under sources/ into validated records.
+"""Stage 1, load: read every source file of a project into validated records.
 
-YAML is read with PyYAML's parser (the C one when available) as a stream of
-events, which is turned into plain data by hand so that:
-
-* every value keeps the line it was written on;
-* duplicate keys, anchors, aliases and non-standard tags are refused;
-* scalars stay the text that was written (``no`` stays "no", ``01234`` stays
-  "01234"); the schema decides what the text means.
+Files come through the project's source tree and are parsed by
+`briefgen.source.yamlread` (every value with its line); each entry is
+validated against the schema (`briefgen.source.model`), and each problem
+becomes a message a person can act on, at its line and field.
 
 Loading never stops at the first problem: it returns every record it could
 read and every problem it found.
@@ -17,32 +14,17 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
-import hashlib
-import json
-import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from briefgen import __version__
 from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Config, Fact, Lines, Origin, Record, Reference, field_path
 from briefgen.paths import CONFIG_FILE
 from briefgen.source.project import Project
-
-try:  # the C composer is several times faster
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-MAX_DEPTH = 32
-
-_TAG = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-
+from briefgen.source.yamlread import Bad, read_cached, read_yaml
 
 @dataclass
 class Sources:
@@ -62,13 +44,6 @@ class Sources:
     # facts they name are still checked, so that one run reports it all.
     invalid_briefs: list[tuple[dict, Origin]] = field(default_factory=list)
     complete: bool = True
-
-
-class _Bad(Exception):
-    def __init__(self, line: int, message: str, code: str):
-        self.line = line
-        self.message = message
-        self.code = code
 
 
 def load(project: Project | Path) -> Sources:
@@ -94,8 +69,8 @@ def _load(project: Project) -> Sources:
             raw = project.read_source(rel)
             if raw is None:
                 raise FileNotFoundError(2, "no such file")
-            data, lines = _read_cached(raw)
-        except _Bad as bad:
+            data, lines = read_cached(raw)
+        except Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
             sources.complete = False
             continue
@@ -128,174 +103,11 @@ def load_text(rel: str, raw: bytes) -> Sources:
     sources = Sources()
     try:
         data, lines = read_yaml(raw)
-    except _Bad as bad:
+    except Bad as bad:
         sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
         return sources
     _collect(rel, data, lines, sources)
     return sources
-
-
-_CACHE_FORMAT = 2  # bump when what the parse cache holds changes
-
-
-def parse_cache_dir() -> Path | None:
-    """Where parsed source files are kept, keyed by their content; None if off.
-
-    BRIEFGEN_CACHE_DIR names the folder (empty turns the cache off); else it
-    is briefgen/ under XDG_CACHE_HOME or ~/.cache.  It is kept outside the
-    workspace so that nothing shared with others (an output folder kept in
-    git, say) can put words into a brief that are not in its sources."""
-    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "briefgen" / "parsed"
-
-
-def _read_cached(raw: bytes) -> tuple[object, Lines]:
-    """read_yaml, remembered by content: a re-check after one edit re-parses one file.
-
-    A cache entry that is missing or unreadable only means parsing again.
-    Files that do not parse are never cached, so their messages are always
-    fresh; the schema is checked on every run, cached or not."""
-    folder = parse_cache_dir()
-    if folder is None:
-        return read_yaml(raw)
-    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
-    entry = folder / (hashlib.sha256(key).hexdigest() + ".json")
-    try:
-        data, triples = json.loads(entry.read_bytes())
-        if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]):
-            return data, Lines(triples=triples)
-    except (OSError, ValueError, TypeError):
-        pass
-    data, lines = read_yaml(raw)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        blob = json.dumps([data, lines.triples()], ensure_ascii=False)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob.encode("utf-8"))
-        os.replace(tmp, entry)
-    except OSError:
-        pass  # a cache that cannot be written is no cache, not an error
-    return data, lines
-
-
-def read_yaml(raw: bytes) -> tuple[object, Lines]:
-    """Parse one YAML document into plain data and the line of every value."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _Bad(line, "file is not UTF-8 text (save it as UTF-8)", "not-utf8") from None
-    try:
-        return _build(yaml.parse(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        raise _Bad(*_syntax_error(exc, text)) from None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        raise _Bad(line, f"invalid YAML: the control character {char!r} is not allowed", "yaml-syntax") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above carries a place
-        raise _Bad(1, f"invalid YAML: {' '.join(str(exc).split())}", "yaml-syntax") from None
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
-    """The line and message for a YAML syntax error.
-
-    For something left open (a quote, a bracket, a key without its colon)
-    the place it was opened is more useful than where the parser gave up."""
-    context = exc.context or ""
-    mark = exc.problem_mark
-    if exc.context_mark and (context.startswith("while scanning") or "flow" in context or mark is None):
-        mark = exc.context_mark
-    what = " ".join(s for s in (exc.context, exc.problem) if s)
-    if exc.problem_mark and text[exc.problem_mark.index: exc.problem_mark.index + 1] == "\t":
-        return exc.problem_mark.line + 1, "a tab character in the indentation: YAML indents with spaces only", "yaml-tab"
-    return (mark.line + 1 if mark else 1), f"invalid YAML: {what}", "yaml-syntax"
-
-
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-
-
-def _build(events) -> tuple[object, Lines]:
-    """Plain data from a YAML event stream, keeping the line of every value.
-
-    Working from events (not a node tree) lets anchors and aliases be refused
-    where they are written, before anything is expanded, and needs no
-    recursion however deep the data."""
-    lines: dict[tuple, int] = {}
-    columns: dict[tuple, int] = {}
-    root: object = None
-    # Open collections, innermost last: [container, loc, first line of each key, pending key]
-    stack: list[list] = []
-    documents = 0
-    for event in events:
-        kind = type(event)
-        if kind in _ENDS:
-            stack.pop()
-            continue
-        mark = event.start_mark
-        line = mark.line + 1
-        if kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _Bad(line, "only one YAML document per file is allowed (remove the '---' separator)",
-                           "yaml-documents")
-            continue
-        if kind is yaml.AliasEvent:
-            raise _Bad(line, f"YAML aliases (*{event.anchor}) are not supported: write the value out in full", "yaml-alias")
-        if kind is not _SCALAR and kind is not _MAP and kind is not _SEQ:
-            continue  # stream and document ends
-        if event.anchor is not None:
-            raise _Bad(line, f"YAML anchors (&{event.anchor}) are not supported: write the value out in full", "yaml-anchor")
-        if event.tag is not None and event.tag not in _ALLOWED_TAGS and event.tag != "!":
-            raise _Bad(line, f"YAML tag '{event.tag.replace(_TAG, '!!')}' is not allowed", "yaml-tag")
-        if stack:
-            frame = stack[-1]
-            container = frame[0]
-            if type(container) is dict:
-                if frame[3] is None:  # this event is a key
-                    if kind is not _SCALAR:
-                        raise _Bad(line, "a key must be plain text", "yaml-key")
-                    key = event.value
-                    if key in frame[2]:
-                        raise _Bad(line, f"duplicate key '{key}' (first written on line {frame[2][key]})", "duplicate-key")
-                    frame[2][key] = line
-                    frame[3] = key
-                    lines[frame[1] + (key,)] = line
-                    columns[frame[1] + (key,)] = mark.column + 1
-                    continue
-                loc = frame[1] + (frame[3],)
-            else:
-                loc = frame[1] + (len(container),)
-                lines[loc] = line
-                columns[loc] = mark.column + 1
-        else:
-            loc = ()
-            lines[loc] = line
-            columns[loc] = mark.column + 1
-        if kind is _SCALAR:
-            plain = event.style is None or event.style == ""
-            value = None if plain and event.implicit[0] and event.value in _NULLS else event.value
-        else:
-            if len(stack) >= MAX_DEPTH:
-                raise _Bad(line, f"data nested more than {MAX_DEPTH} levels deep", "too-deep")
-            value = {} if kind is _MAP else []
-        if stack:
-            frame = stack[-1]
-            if type(frame[0]) is dict:
-                frame[0][frame[3]] = value
-                frame[3] = None
-            else:
-                frame[0].append(value)
-        else:
-            root = value
-        if kind is not _SCALAR:
-            stack.append([value, loc, {}, None])
-    return root, Lines(lines, columns)
 
 
 def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
@@ -349,7 +161,7 @@ def load_config(project: Project) -> tuple[Config, list[Problem]]:
         if raw is None:
             return Config(), []
         data, lines = read_yaml(raw)
-    except _Bad as bad:
+    except Bad as bad:
         return Config(), [Problem(CONFIG_FILE, bad.line, bad.message, bad.code)]
     except OSError as exc:
         return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file")]

@@ -18,7 +18,6 @@ import functools
 import html.parser
 import re
 import unicodedata
-from pathlib import Path
 
 from briefgen.source.check import FactBase
 from briefgen.errors import Problem
