@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.build.output import write_atomic
+from briefgen.files import write_atomic
 
 CACHE_NAME = ".briefgen-cache.json"
 

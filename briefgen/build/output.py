@@ -1,21 +1,19 @@
-"""Writing: put finished files in the output folder, atomically, and remove
-only what lies inside it.
+"""Stage 6, write: the output folder's paths, checked to lie inside it.
 
-Each file is written to a temporary file in the same folder and renamed over
-the target, so an interrupted build never leaves a half-written file and a
-failed build leaves the previous output untouched.  (Files are not fsynced:
-the rename protects against a build that is killed, which is what happens in
-practice; a power cut may need a rebuild, which the cache then does.)
+Every file goes in through `output_path` and is written whole
+(`briefgen.files.write_atomic`); every delete goes through `remove`, which
+touches only plain files inside the folder once every link is resolved; and
+`sweep` clears what a killed build left half-written beside this
+workspace's own files.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
+from briefgen.files import write_atomic  # noqa: F401 - the writes of this stage
 
 
 def output_path(out_dir: Path, name: str) -> Path:
@@ -45,25 +43,6 @@ def sweep(out_dir: Path, names: set[str]) -> int:
                 except OSError:
                     pass
     return swept
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BriefgenError(f"cannot write to {path.parent}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise BriefgenError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def remove(out_dir: Path, name: str) -> bool:

@@ -6,7 +6,6 @@ Every command runs inside `BriefgenGroup.invoke`, the one place where a
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import click
 
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
+from briefgen.commands.options import build_options, today_option
 from briefgen.errors import BriefgenError
 
 
@@ -24,12 +24,6 @@ class BriefgenGroup(click.Group):
         except BriefgenError as exc:
             report(exc.problems, ctx.meta.get("briefgen.format", "text"))
             ctx.exit(1)
-
-
-def _today_option(f):
-    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-                        callback=lambda ctx, param, value: value.date() if value else None,
-                        help="The date staleness is judged on (default: today), for reproducible checks.")(f)
 
 
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,7 +50,7 @@ def _project(root: Path):
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Treat warnings (unreviewed or stale facts) as errors.")
-@_today_option
+@today_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="text for people; json (one document) or github (Actions annotations) for machines.")
 @click.pass_context
@@ -279,56 +273,6 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
             click.echo(line)
 
 
-def _formats() -> list[str]:
-    from briefgen.render.backend import FORMATS
-
-    return list(FORMATS)
-
-
-def _jobs_default() -> int:
-    return os.cpu_count() or 1
-
-
-# WeasyPrint's PDF variants (listed here so that --help need not import it).
-PDF_VARIANTS = ["pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
-                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g"]
-
-
-def _finite(ctx, param, value):
-    if value != value:  # NaN passes every range check
-        raise click.BadParameter("must be a number of seconds")
-    return value
-
-
-def _build_options(f):
-    """Options shared by `build` and `sheet`."""
-    f = click.option("--memory-limit", type=click.IntRange(min=64), default=None, show_default="2048", metavar="MB",
-                     help="Stop a PDF render that needs more memory than this; that document fails.")(f)
-    f = click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=None, show_default="120",
-                     callback=_finite,
-                     metavar="SECONDS", help="Stop a document that takes longer than this to render; it fails.")(f)
-    f = _today_option(f)
-    f = click.option("--pdf-variant", default=None, show_default="pdf/ua-1", type=click.Choice(PDF_VARIANTS),
-                     help="The PDF flavour WeasyPrint writes: pdf/ua-1 is tagged for screen readers, "
-                          "pdf/a-3b is for archiving.")(f)
-    f = click.option("--no-fit", is_flag=True,
-                     help="Do not shrink or shorten briefs to their max_pages; only report the overflow.")(f)
-    f = click.option("--quiet", "-q", is_flag=True, help="Print only problems: no file list, progress or summary.")(f)
-    f = click.option("--force", is_flag=True, help="Render everything, even documents whose inputs did not change.")(f)
-    f = click.option("--jobs", "-j", type=click.IntRange(min=1), default=_jobs_default, show_default="number of CPUs",
-                     help="Render PDFs in this many worker processes.")(f)
-    f = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Output folder (default: output/ in the workspace).")(f)
-    f = click.option("--style", default=None, metavar="NAME",
-                     help="The citation style of every document, over the briefs' and briefgen.yaml's: "
-                          "numbered (the default), chicago-notes, chicago-author-date, apa, mla, ieee, legal, "
-                          "any style of the CSL repository by name, or the path of a .csl file in the "
-                          "workspace.")(f)
-    f = click.option("--format", "fmt", type=click.Choice([*_formats(), "both"]), default="both",
-                     show_default=True, help="Which files to write (both: " + " and ".join(_formats()) + ").")(f)
-    return f
-
-
 @cli.command()
 @click.argument("brief_ids", nargs=-1, metavar="[BRIEF_ID]...")
 @click.option("--tag", "tag", metavar="EXPR", default=None,
@@ -337,7 +281,7 @@ def _build_options(f):
               help="Also render one fact sheet per fact tag into output/tags/ (with --tag, for the tags that match).")
 @click.option("--release", is_flag=True,
               help="Refuse every brief that would show a draft or stale fact (no DRAFT marks are possible).")
-@_build_options
+@build_options
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
           style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
@@ -367,7 +311,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @click.argument("expression", metavar="EXPR")
 @click.option("--title", default=None, help='The sheet\'s title (default: "Fact sheet: EXPR").')
 @click.option("--template", default="fact-sheet", show_default=True, help="The template to render with.")
-@_build_options
+@build_options
 @click.pass_obj
 def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, style: str | None,
           out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today,

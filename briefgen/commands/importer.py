@@ -394,7 +394,7 @@ def _bibtex_date(fields: dict) -> str | None:
 
 def check_entries(entries: list[Entry], where: str) -> tuple[list[Entry], list[Problem]]:
     """The entries that make valid references; a problem for each that does not."""
-    from briefgen.source.load import field_message
+    from briefgen.source.validate import field_message
 
     good, problems, seen = [], [], {}
     for entry in entries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
-from briefgen.build.output import write_atomic
+from briefgen.files import write_atomic
 
 FILES = {
     "briefgen.yaml": """\

@@ -305,7 +305,7 @@ def _cache_write(key: str, raw: dict) -> None:
     path = _cache_path(key)
     if path is None:
         return
-    from briefgen.build.output import write_atomic
+    from briefgen.files import write_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

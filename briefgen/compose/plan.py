@@ -18,7 +18,7 @@ from briefgen.source import tags as tagexpr
 from briefgen.source.check import FactBase
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
-from briefgen.source.load import did_you_mean
+from briefgen.source.validate import did_you_mean
 from briefgen.source.model import SHORT_MAX, Brief, Fact
 from briefgen.compose.select import Selector, select
 

@@ -103,7 +103,7 @@ def resolve(name: str, root: Path) -> Style | None:
         try:  # any style of the official repository, by its file name: bluebook-law-review, nature, ...
             path = _package_style(name)
         except ValueError:
-            from briefgen.source.load import did_you_mean
+            from briefgen.source.validate import did_you_mean
 
             hint = did_you_mean(name, NAMES) or did_you_mean(name, package_style_names())
             raise ValueError(f"unknown style '{name}'{hint} (one of: {', '.join(NAMES)}, the name of "

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from briefgen.source import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
-from briefgen.source.load import Sources, did_you_mean
+from briefgen.source.load import Sources
+from briefgen.source.validate import did_you_mean
 from briefgen.source.model import SLUG_RE, Brief, Fact, Record, Reference
 from briefgen.source.project import Project
 

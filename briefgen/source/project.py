@@ -17,9 +17,11 @@ from functools import cached_property
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.paths import BUILTIN_TEMPLATES, SOURCES_DIR, TEMPLATE_SUFFIX, TEMPLATES_DIR, shown, workspace_file
-from briefgen.source.model import Config
+from briefgen.paths import BUILTIN_TEMPLATES, CONFIG_FILE, SOURCES_DIR, TEMPLATE_SUFFIX, TEMPLATES_DIR, shown, workspace_file
+from briefgen.source.model import Config, Origin
 from briefgen.source.tree import FileTree, SourceTree
+from briefgen.source.validate import validate
+from briefgen.source.yamlread import Bad, read_yaml
 
 
 class Project:
@@ -37,8 +39,6 @@ class Project:
         """Open the workspace at `root`, reading its sources from `tree`
         (default: the folder itself).  Raises BriefgenError (code
         'not-a-workspace') when `root` has no sources/ folder."""
-        from briefgen.source.load import load_config
-
         root = Path(root)
         if tree is None:
             if not (root / SOURCES_DIR).is_dir():
@@ -46,7 +46,7 @@ class Project:
                                             "not-a-workspace", hint="root"))
             tree = FileTree(root)
         project = cls(root, tree, Config(), [])
-        project.config, project.config_problems = load_config(project)
+        project.config, project.config_problems = _read_config(project)
         return project
 
     def with_tree(self, tree: SourceTree) -> Project:
@@ -98,3 +98,24 @@ class Project:
         """The workspace's templates/ folder, if it has one."""
         own = self.root / TEMPLATES_DIR
         return own if own.is_dir() else None
+
+
+def _read_config(project: Project) -> tuple[Config, list[Problem]]:
+    """The workspace's briefgen.yaml (defaults when there is none) and its problems."""
+    problems: list[Problem] = []
+    try:
+        raw = project.read_source(CONFIG_FILE)
+        if raw is None:
+            return Config(), []
+        data, lines = read_yaml(raw)
+    except Bad as bad:
+        return Config(), [Problem(CONFIG_FILE, bad.line, bad.message, bad.code)]
+    except OSError as exc:
+        return Config(), [Problem(CONFIG_FILE, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file")]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)",
+                                  "not-a-mapping")]
+    config = validate(Config, "", data, Origin(path=CONFIG_FILE, lines=lines), problems)
+    return config or Config(), problems

@@ -91,12 +91,12 @@ def test_a_build_killed_midway_leaves_only_whole_files(tmp_path):
                                           (errno.EROFS, "Read-only file system"),
                                           (errno.EACCES, "Permission denied")])
 def test_an_output_folder_that_cannot_be_written(make_workspace, run, monkeypatch, error, words):
-    import briefgen.build.output
+    import briefgen.files
 
     def refuse(*args, **kwargs):
         raise OSError(error, os.strerror(error))
 
-    monkeypatch.setattr(briefgen.build.output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(briefgen.files.tempfile, "mkstemp", refuse)
     root = make_workspace()
     result = run(root, "build", "--format", "html")
     assert result.exit_code == 1
