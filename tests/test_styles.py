@@ -613,7 +613,8 @@ def test_leaving_a_fact_out_keeps_the_style(make_workspace):
     from briefgen.compose.cite import styled, without
 
     root = styled_workspace(make_workspace)
-    workspace, cited, _, _ = check_project(Project.open(root))
+    checked = check_project(Project.open(root))
+    workspace, cited = checked.base, checked.cited
     refs = list(workspace.references.values())
     brief = cited["b"]
     pairs = {(m.ref_id, m.locator) for s in brief.sections for cf in s.facts for m in cf.markers}

@@ -17,7 +17,7 @@ from briefgen.build.cache import CACHE_NAME, Cache, digest
 from briefgen.build.document import Rendered
 from briefgen.build.output import output_path, remove, sweep, write_atomic
 from briefgen.compose.plan import TAGS_DIR, Job
-from briefgen.errors import BriefgenError, Problem
+from briefgen.errors import Problem
 from briefgen.render.backend import FORMATS
 from briefgen.source.check import FactBase
 from briefgen.source.project import Project
@@ -36,7 +36,9 @@ class OutputFolder:
         self.project, self.path = project, path
         self.own = own  # the workspace's own output/ (a folder named by the build may be shared)
         self.cache = Cache.open(path)
-        self.manifests = manifest.read_all(path)
+        # The documents in the folder, by stem, as their manifests say: read
+        # once, and kept up to date as documents are written and removed.
+        self.documents = {found.stem: found.data for found in manifest.read_all(path)}
         self.notes: list[str] = []
         self.written: list[Path] = []
 
@@ -50,8 +52,11 @@ class OutputFolder:
             write_atomic(path, data)
             self.cache.record(name, path, d)
             self.written.append(path)
+            if name.endswith(manifest.SUFFIX):
+                self.documents[name[: -len(manifest.SUFFIX)]] = json.loads(data)
 
     def remove_document(self, stem: str, why: str) -> None:
+        self.documents.pop(stem, None)
         for name in file_names(stem):
             if remove(self.path, name):
                 self.cache.forget(name)
@@ -65,12 +70,12 @@ class OutputFolder:
         own output folder is pruned."""
         if not self.own:
             return
-        for found in self.manifests:
-            kind, ident = found.data["kind"], found.data["id"]
-            if kind == "brief" and found.stem == ident and ident not in base.briefs:
-                self.remove_document(found.stem, f"brief '{ident}' is no longer in the sources")
-            elif kind == "tag sheet" and found.stem == f"{TAGS_DIR}/{ident}" and ident not in base.labels:
-                self.remove_document(found.stem, f"no fact has the tag '{ident}' any more")
+        for stem, data in list(self.documents.items()):
+            kind, ident = data["kind"], data["id"]
+            if kind == "brief" and stem == ident and ident not in base.briefs:
+                self.remove_document(stem, f"brief '{ident}' is no longer in the sources")
+            elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident not in base.labels:
+                self.remove_document(stem, f"no fact has the tag '{ident}' any more")
 
     def sweep(self, jobs: list[Job]) -> None:
         """Remove what a killed build left half-written beside this build's files."""
@@ -81,8 +86,7 @@ class OutputFolder:
         """Bring index.html up to date with the documents in the folder, found
         by their manifests (so the index survives a lost cache)."""
         entries = []
-        for found in manifest.read_all(self.path):  # as the folder now is
-            data, stem = found.data, found.stem
+        for stem, data in sorted(self.documents.items()):
             present = {fmt: f"{stem}.{fmt}" for fmt in FORMATS
                        if fmt in data["files"] and (self.path / f"{stem}.{fmt}").is_file()}
             if not present:
@@ -114,7 +118,4 @@ class OutputFolder:
 
     def save(self) -> None:
         if self.cache.changed:  # a no-op build leaves the cache file alone
-            try:
-                self.cache.save()
-            except BriefgenError:
-                raise
+            self.cache.save()

@@ -34,7 +34,7 @@ from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, is_paged
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
-from briefgen.source.review import review, stale
+from briefgen.source.review import review, stale_facts
 
 
 class Checked(NamedTuple):
@@ -42,6 +42,7 @@ class Checked(NamedTuple):
     cited: dict[str, CitedBrief]  # every brief, cited
     warnings: list[Problem]  # what is not wrong but should be looked at
     selector: Selector
+    stale: dict[str, str]  # why each stale fact is stale, by fact id
 
 
 def check_project(project: Project, today: dt.date | None = None, strict: bool = False,
@@ -62,7 +63,8 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             from briefgen.render.html import template_problems
 
             problems += template_problems(project)
-        found = review(base, project, today or dt.date.today())
+        stale = stale_facts(base, project, today or dt.date.today())
+        found = review(base, project, today or dt.date.today(), stale)
         warnings = [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]
         for brief in base.briefs.values():
@@ -75,7 +77,7 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         warnings = []
     if problems:
         raise BriefgenError(sorted(problems + warnings))
-    return Checked(base, cited, warnings, selector)
+    return Checked(base, cited, warnings, selector, stale)
 
 
 def build_date() -> dt.date:
@@ -146,7 +148,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     # 1. Check, while pandoc formats the references in the styles the build will use.
     early = EarlyStyles(project, request.style, workers)
     try:
-        base, cited, warnings, selector = check_project(project, today, loaded=early.start)
+        base, cited, warnings, selector, stale = check_project(project, today, loaded=early.start)
     finally:
         early.wait()
 
@@ -156,7 +158,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
                 today=build_date(), selector=selector)
     jobs = apply_styles(jobs, base, project, request.style, workers)
     result = BuildResult(warnings=list(warnings))
-    refused = [job for job in jobs if request.release and _refused_for_release(job, project, today, result)]
+    refused = [job for job in jobs if request.release and _refused_for_release(job, stale, result)]
     jobs = [job for job in jobs if job not in refused]
 
     # 3. Render what is out of date.
@@ -226,11 +228,11 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
                           prepare=prepare)
 
 
-def _refused_for_release(job: Job, project: Project, today: dt.date, result: BuildResult) -> bool:
+def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult) -> bool:
     """Record, for a release build, every draft or stale fact the job would show."""
     problems = []
     for fact in (cf.fact for s in job.cited.sections for cf in s.facts):
-        reason = stale(fact, today, project.config.stale_after_days)
+        reason = stale.get(fact.id)
         why = "a draft" if fact.status == "draft" else (f"stale ({reason})" if reason else None)
         if why:
             problems.append(fact.problem((), f"release: {job.kind} '{job.stem}' would show fact '{fact.id}', "

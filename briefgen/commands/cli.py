@@ -69,7 +69,8 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
     from briefgen.api import check as check_project
 
     ctx.meta["briefgen.format"] = fmt
-    base, _, warnings, _ = check_project(_project(ctx.obj), today, strict)
+    checked = check_project(_project(ctx.obj), today, strict)
+    base, warnings = checked.base, checked.warnings
     if fmt != "text" or warnings:
         report(warnings, fmt)
     if fmt == "text":

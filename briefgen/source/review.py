@@ -27,15 +27,23 @@ from briefgen.source.project import Project
 SNAPSHOT_TYPES = (".txt", ".md", ".html", ".htm")
 
 
-def review(base: FactBase, project: Project, today: dt.date) -> list[Problem]:
-    """Every warning and error about review, staleness and quotes."""
-    problems = []
+def stale_facts(base: FactBase, project: Project, today: dt.date) -> dict[str, str]:
+    """Why each stale fact is stale on `today`, by fact id."""
     limit = project.config.stale_after_days
+    return {f.id: reason for f in base.facts.values() if (reason := stale(f, today, limit))}
+
+
+def review(base: FactBase, project: Project, today: dt.date, stale_ones: dict[str, str] | None = None) -> list[Problem]:
+    """Every warning and error about review, staleness and quotes (`stale_ones`:
+    what `stale_facts` found, when it was asked already)."""
+    problems = []
+    if stale_ones is None:
+        stale_ones = stale_facts(base, project, today)
     for fact in base.facts.values():
         if fact.status == "verified" and fact.reviewed is None:
             problems.append(_at(fact, ("status",), f"fact '{fact.id}' is verified but has no review record "
                                 "(add reviewed: {by: NAME, on: DATE})", "unreviewed", "warning"))
-        reason = stale(fact, today, limit)
+        reason = stale_ones.get(fact.id)
         if reason:
             where = ("review_by",) if "review" in reason else ("as_of",)
             problems.append(_at(fact, where, f"fact '{fact.id}' is stale: {reason}", "stale", "warning"))
