@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import concurrent.futures.process
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -44,38 +46,71 @@ class Limits:
     megabytes: int | None = None  # for one worker process
 
 
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Raise `exception` in the thread `thread` at its next bytecode (None: cancel a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception) if exception
+                                               else None)
+
+
+class Watchdog:
+    """One thread that stops whichever thread runs past its time: each
+    `limit(seconds)` block raises Overtime in the thread running it once the
+    time is up.  One watchdog serves a whole batch (starting a timer thread
+    per document would cost more than an HTML render)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: dict[int, float] = {}  # thread ident -> monotonic deadline
+        self._fired: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def limit(self, seconds: float | None):
+        if not seconds:
+            yield
+            return
+        me = threading.get_ident()
+        with self._cond:
+            self._due[me] = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="briefgen-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._due.pop(me, None)
+                if me in self._fired:  # raised, or about to be: make sure it does not land after the block
+                    self._fired.discard(me)
+                    _raise_in(me, None)
+
+    def _watch(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for thread, due in list(self._due.items()):
+                    if due <= now:
+                        del self._due[thread]
+                        self._fired.add(thread)
+                        _raise_in(thread, Overtime)
+                soonest = min(self._due.values(), default=None)
+                self._cond.wait(None if soonest is None else max(0.0, soonest - now))
+
+
 class deadline:
     """Raise Overtime in the current thread if the block runs longer than `seconds`."""
 
-    def __init__(self, seconds: float | None):
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._done = False
-        self._fired = False
-        self._timer: threading.Timer | None = None
+    def __init__(self, seconds: float | None, watchdog: Watchdog | None = None):
+        self.seconds, self.watchdog = seconds, watchdog or Watchdog()
 
     def __enter__(self) -> deadline:
-        if self.seconds:
-            self._thread = threading.get_ident()
-            self._timer = threading.Timer(self.seconds, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
+        self._block = self.watchdog.limit(self.seconds)
+        self._block.__enter__()
         return self
 
-    def _fire(self) -> None:
-        with self._lock:
-            if not self._done:
-                self._fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread), ctypes.py_object(Overtime))
-
-    def __exit__(self, *exc_info) -> None:
-        if self._timer is None:
-            return
-        self._timer.cancel()
-        with self._lock:
-            self._done = True
-            if self._fired:  # raised, or about to be: make sure it does not land after the block
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread), None)
+    def __exit__(self, *exc_info):
+        return self._block.__exit__(*exc_info)
 
 
 class _Failure(Generic[T]):
@@ -83,9 +118,9 @@ class _Failure(Generic[T]):
         self.why, self.code = why, code
 
 
-def _limited(work: Callable[[T], R], task: T, limits: Limits) -> R | _Failure:
+def _limited(work: Callable[[T], R], task: T, limits: Limits, watchdog: Watchdog) -> R | _Failure:
     try:
-        with deadline(limits.seconds):
+        with watchdog.limit(limits.seconds):
             return work(task)
     except Overtime:
         return _Failure(f"took longer than {limits.seconds:g} s to render and was stopped", "time_limit")
@@ -104,8 +139,9 @@ def run(tasks: list[T], work: Callable[[T], R], on_fail: Callable[[T, str, str],
         return on_fail(task, outcome.why, outcome.code) if isinstance(outcome, _Failure) else outcome
 
     if not processes:
+        watchdog = Watchdog()
         for task in tasks:
-            yield result(task, _limited(work, task, limits))
+            yield result(task, _limited(work, task, limits, watchdog))
         return
     remaining = list(range(len(tasks)))
     while remaining:
@@ -129,7 +165,7 @@ _handed: tuple = ()
 
 def _start_worker(tasks, work, limits: Limits, parent: int) -> None:
     global _handed
-    _handed = (tasks, work, limits)
+    _handed = (tasks, work, limits, Watchdog())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the workers itself
     _die_with(parent)
     if limits.megabytes:
@@ -154,8 +190,8 @@ def _die_with(parent: int) -> None:
 
 
 def _work_in_worker(number: int):
-    tasks, work, limits = _handed
-    return _limited(work, tasks[number], limits)
+    tasks, work, limits, watchdog = _handed
+    return _limited(work, tasks[number], limits, watchdog)
 
 
 class _Pool:
