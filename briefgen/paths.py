@@ -11,6 +11,7 @@ from pathlib import Path
 SOURCES_DIR = "sources"
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "output"
+RELEASE_DIR = "release"  # inside output/: where release builds go
 CONFIG_FILE = "briefgen.yaml"
 TEMPLATE_SUFFIX = ".html"
 

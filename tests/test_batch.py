@@ -176,12 +176,12 @@ def test_index_lists_exactly_what_is_in_the_output_folder(ws, run):
     run(ws, "build", "brief-alpha", "--format", "html")
     index = Index((ws / "output/index.html").read_text())
     assert set(index.keys) == {"brief:brief-alpha"}
-    assert index.links == {"brief-alpha.html"}
+    assert index.links == {"./brief-alpha.html"}
     run(ws, "build", "--per-tag", "--tag", "beta", "--format", "html")
     run(ws, "sheet", "alpha", "--format", "html")
     index = Index((ws / "output/index.html").read_text())
     assert set(index.keys) == {"brief:brief-alpha", "brief:brief-beta", "tag:beta", "sheet:alpha"}
-    assert index.links == {"brief-alpha.html", "brief-beta.html", "tags/beta.html", "sheets/alpha.html"}
+    assert index.links == {"./brief-alpha.html", "./brief-beta.html", "./tags/beta.html", "./sheets/alpha.html"}
     for link in index.links:
         assert (ws / "output" / link).is_file()
     (ws / "output/brief-alpha.html").unlink()  # gone from the folder: gone from the index

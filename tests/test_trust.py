@@ -103,8 +103,9 @@ def test_release_refuses_every_draft_and_stale_fact_and_builds_the_rest(ws, run)
         "(its review was due on 2026-06-01)",
         "2 problems found.",
     ]
-    assert (ws / "output/clean-brief.html").exists()
-    assert not (ws / "output/survey-brief.html").exists() and not (ws / "output/overdue-brief.html").exists()
+    assert (ws / "output/release/clean-brief.html").exists()
+    assert not (ws / "output/release/survey-brief.html").exists()
+    assert not (ws / "output/release/overdue-brief.html").exists()
 
 
 # ------------------------------------------------------------ review, stale
@@ -273,12 +274,17 @@ def test_a_review_after_the_due_date_ends_staleness_and_retired_facts_are_never_
     assert "stale" not in run(root2, "check", "--today", "2026-07-01").stderr
 
 
-def test_release_removes_what_it_refuses_from_the_output_folder(ws, run):
+def test_release_removes_what_it_refuses_from_the_release_folder_and_leaves_the_drafts_alone(ws, run):
     run(ws, "build", "--format", "html", "--today", "2026-01-20")
-    assert (ws / "output/survey-brief.html").exists()  # a draft build, marked as such
+    run(ws, "build", "--format", "html", "--today", "2026-01-20", "--out", str(ws / "output/release"))  # by hand
+    assert (ws / "output/release/survey-brief.html").exists()
     result = run(ws, "build", "--release", "--format", "html", "--today", "2026-01-20")
     assert result.exit_code == 1
-    assert "removed output/survey-brief.html (not releasable)" in result.stdout
-    assert not (ws / "output/survey-brief.html").exists()
-    assert "survey-brief" not in (ws / "output/index.html").read_text()
-    assert (ws / "output/clean-brief.html").exists()
+    assert "removed output/release/survey-brief.html (not releasable)" in result.stdout
+    assert not (ws / "output/release/survey-brief.html").exists()
+    assert "survey-brief" not in (ws / "output/release/index.html").read_text()
+    assert (ws / "output/release/clean-brief.html").exists()
+    # The working folder keeps its drafts, and its index does not list the release's documents.
+    assert (ws / "output/survey-brief.html").exists()
+    run(ws, "build", "--format", "html", "--today", "2026-01-20")
+    assert "release/" not in (ws / "output/index.html").read_text()

@@ -16,7 +16,7 @@ from briefgen.build import manifest
 from briefgen.build.cache import CACHE_NAME, Cache, digest
 from briefgen.build.document import Rendered
 from briefgen.build.output import output_path, remove, sweep, write_atomic
-from briefgen.compose.plan import TAGS_DIR, Job
+from briefgen.compose.plan import TAGS_DIR, Job, sheet_tags
 from briefgen.errors import Problem
 from briefgen.render.backend import FORMATS
 from briefgen.source.check import FactBase
@@ -41,12 +41,20 @@ class OutputFolder:
         self.documents = {found.stem: found.data for found in manifest.read_all(path)}
         self.notes: list[str] = []
         self.written: list[Path] = []
+        self.out_of_date: dict[str, str] = {}  # stem -> why the document in the folder is not current
 
     def fresh(self, job: Job, formats: tuple[str, ...], d: str) -> bool:
         return all(self.cache.fresh(n, self.path / n, d) for n in file_names(job.stem, formats))
 
-    def write(self, rendered: Rendered, d: str) -> None:
-        """Write one document's files, the manifest last (it vouches for the rest)."""
+    def write(self, stem: str, rendered: Rendered, d: str) -> None:
+        """Write one document's files, the manifest last (it vouches for the
+        rest), and remove its files in formats this build did not make: they
+        were made from other inputs (an HTML-only build does not fit)."""
+        for name in file_names(stem):
+            if name not in rendered.files and remove(self.path, name):
+                self.cache.forget(name)
+                self.notes.append(f"removed {self.project.shown(self.path / name)} (not made by this build)")
+        self.out_of_date.pop(stem, None)
         for name, data in rendered.files.items():
             path = output_path(self.path, name)
             write_atomic(path, data)
@@ -74,7 +82,7 @@ class OutputFolder:
             kind, ident = data["kind"], data["id"]
             if kind == "brief" and stem == ident and ident not in base.briefs:
                 self.remove_document(stem, f"brief '{ident}' is no longer in the sources")
-            elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident not in base.labels:
+            elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident not in sheet_tags(base):
                 self.remove_document(stem, f"no fact has the tag '{ident}' any more")
 
     def sweep(self, jobs: list[Job]) -> None:
@@ -97,7 +105,9 @@ class OutputFolder:
                 continue
             entries.append({"key": f"{_KEY_PREFIX.get(data['kind'], 'brief')}:{stem.rsplit('/', 1)[-1]}",
                             "kind": data["kind"], "title": str(data["title"]), "date": str(data["date"]),
-                            "tags": tags, **{fmt: present.get(fmt) for fmt in FORMATS}})
+                            "tags": tags, "draft": data.get("draft") is True,
+                            "out_of_date": self.out_of_date.get(stem),
+                            "files": [[fmt.upper(), name] for fmt, name in present.items()]})
         config = self.project.config
         title = f"{config.organization.name}: briefs" if config.organization else "Briefs"
         path = output_path(self.path, INDEX_NAME)
@@ -109,6 +119,10 @@ class OutputFolder:
         write_atomic(path, render_index(entries, self.project, title).encode("utf-8"))
         self.cache.record(INDEX_NAME, path, d)
         self.written.append(path)
+
+    def release_leftovers(self) -> list[str]:
+        """Documents marked as drafts in a folder that should hold a release."""
+        return [stem for stem, data in self.documents.items() if data.get("draft") is not False]
 
     def cache_problem(self) -> Problem | None:
         if not self.cache.problem:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.build.cache import CACHE_NAME
 from briefgen.compose.cite import CitedBrief
 from briefgen.compose.plan import Job
 
@@ -40,6 +41,9 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> by
             "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,
             "extra_layouts": fitted.layouts,
         },
+        # An ad-hoc sheet says what it was asked for, so that later builds keep it current.
+        **({"sheet": {"expression": job.request.expression, "title": job.request.title,
+                      "template": job.request.template}} if job.request else {}),
         "files": {name.rsplit(".", 1)[-1]: {"name": name.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in files.items()},
     }
@@ -60,6 +64,9 @@ def read_all(out_dir: Path) -> list[Found]:
     if not out_dir.is_dir():
         return found
     for path in sorted(out_dir.rglob("*" + SUFFIX)):
+        if any((folder / CACHE_NAME).is_file() for folder in path.relative_to(out_dir).parents
+               if folder != Path(".") for folder in [out_dir / folder]):
+            continue  # another output folder inside this one (output/release/, say): not this one's
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("files"), dict):

@@ -24,12 +24,13 @@ from typing import NamedTuple
 from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
 from briefgen.build.folder import OutputFolder
+from briefgen.build.resident import resident_jobs
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
-from briefgen.paths import OUTPUT_DIR
+from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
 from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, is_paged
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
@@ -152,21 +153,26 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     finally:
         early.wait()
 
-    # 2. Plan the documents and style their citations.
-    jobs = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
-                tag=request.tag, per_tag=request.per_tag, sheets=request.sheets, templates=project.templates,
-                today=build_date(), selector=selector)
-    jobs = apply_styles(jobs, base, project, request.style, workers)
+    # 2. Plan the documents (and the others already in the output folder) and style their citations.
+    planned = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
+                   tag=request.tag, per_tag=request.per_tag, sheets=request.sheets, templates=project.templates,
+                   today=build_date(), selector=selector)
+    folder = OutputFolder(project, *_out_dir(project, request))
+    resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
+    styled = apply_styles(planned + resident, base, project, request.style, workers)
+    planned, resident = styled[:len(planned)], styled[len(planned):]
     result = BuildResult(warnings=list(warnings))
-    refused = [job for job in jobs if request.release and _refused_for_release(job, stale, result)]
-    jobs = [job for job in jobs if job not in refused]
-
-    # 3. Render what is out of date.
-    own = project.root / OUTPUT_DIR
-    out_dir = request.out_dir if request.out_dir is not None else own
-    folder = OutputFolder(project, out_dir, out_dir.resolve() == own.resolve())
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
+    refused = [job for job in styled if request.release and _refused_for_release(job, stale, result, job in planned)]
+    folder.out_of_date.update(unplannable)
+    # A whole build keeps every document in the folder current; a partial one
+    # only says which of the others are not.
+    whole = request.briefs is None and request.tag is None
+    jobs = [job for job in (planned + resident if whole else planned) if job not in refused]
+    _mark_out_of_date([job for job in resident if not whole and job not in refused], folder, project, options)
+
+    # 3. Render what is out of date.
     digests = Digests(project, options)
     todo = []
     for job in jobs:
@@ -190,14 +196,17 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
         try:
             if done.problems:
                 raise BriefgenError(done.problems)
-            folder.write(done, d)
+            folder.write(job.stem, done, d)
             result.built.append(job.key)
         except BriefgenError as exc:
             result.failures += exc.problems
             result.failed.append(job.key)
+            folder.out_of_date[job.stem] = f"the last build failed: {exc.problems[0].message}"
     try:
         for job in refused:  # a release folder holds only what may be released
             folder.remove_document(job.stem, "not releasable")
+        for stem in folder.release_leftovers() if request.release else ():
+            folder.remove_document(stem, "not releasable")
         folder.prune(base)
         folder.sweep(jobs + refused)
         folder.write_index()
@@ -228,8 +237,36 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
                           prepare=prepare)
 
 
-def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult) -> bool:
-    """Record, for a release build, every draft or stale fact the job would show."""
+def _out_dir(project: Project, request: BuildRequest) -> tuple[Path, bool]:
+    """The output folder, and whether it is the workspace's own: output/, or
+    output/release/ for a release build, so that a release never touches the
+    working drafts.  A folder named by the request may be shared with others."""
+    own = project.root / OUTPUT_DIR
+    if request.release:
+        own = own / RELEASE_DIR
+    if request.out_dir is None:
+        return own, True
+    out = Path(request.out_dir)
+    if not str(request.out_dir) or out.resolve() == project.root.resolve():
+        raise BriefgenError(Problem("", 0, "the output folder cannot be the workspace itself: name a folder of "
+                                    "its own", "bad-output", field="out_dir"))
+    return out, out.resolve() == own.resolve()
+
+
+def _mark_out_of_date(jobs: list[Job], folder: OutputFolder, project: Project, options: Options) -> None:
+    """Note which documents of the folder, not built now, are no longer current."""
+    by_formats: dict[tuple[str, ...], Digests] = {}
+    for job in jobs:
+        formats = tuple(f for f in FORMATS if f in folder.documents[job.stem].get("files", {}))
+        if formats not in by_formats:
+            by_formats[formats] = Digests(project, dataclasses.replace(options, formats=formats))
+        if not folder.fresh(job, formats, by_formats[formats].of(job)):
+            folder.out_of_date[job.stem] = "its sources or template changed since it was built"
+
+
+def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult, asked: bool = True) -> bool:
+    """For a release build, whether the job would show a draft or stale fact;
+    for a job the build was asked for, each such fact is reported."""
     problems = []
     for fact in (cf.fact for s in job.cited.sections for cf in s.facts):
         reason = stale.get(fact.id)
@@ -237,7 +274,7 @@ def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult) -
         if why:
             problems.append(fact.problem((), f"release: {job.kind} '{job.stem}' would show fact '{fact.id}', "
                                          f"which is {why}", "not-releasable"))
-    if problems:
+    if problems and asked:
         result.failures += problems
         result.failed.append(job.key)
     return bool(problems)

@@ -9,6 +9,7 @@ stages as the briefs a person wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -40,6 +41,7 @@ class Job:
     kind: str  # "brief", "tag sheet" or "fact sheet"
     stem: str  # output path inside the output folder, without ".html" / ".pdf"
     cited: CitedBrief
+    request: SheetRequest | None = None  # what an ad-hoc sheet was asked for with
 
     @property
     def brief(self) -> Brief:
@@ -98,17 +100,26 @@ def plan(base: FactBase, cited: dict[str, CitedBrief], *, brief_ids: list[str] |
     jobs = [Job(f"brief:{i}", "brief", i, cited[i]) for i in chosen]
     selector = selector or Selector(base)
     if per_tag:
-        fact_tags = sorted({t for f in base.facts.values() if f.renderable for t in f.tags})
-        for name in fact_tags:
+        for name in sheet_tags(base):
             if expr is None or tagexpr.matches(expr, frozenset({name})):
-                facts = [f for f in selector.ordered if name in f.tags]
-                template = TAG_SHEET_TEMPLATE if TAG_SHEET_TEMPLATE in templates else SHEET_TEMPLATE
-                title = "Fact sheet: " + name.replace("-", " ").capitalize()
-                jobs.append(_sheet_job(f"tag:{name}", "tag sheet", f"{TAGS_DIR}/{name}", name,
-                                       title, template, [name], facts, selector, today))
+                jobs.append(tag_sheet(name, selector, templates, today))
     for request in sheets:
         jobs.append(ad_hoc_sheet(request, base, selector, templates, known, today))
     return jobs
+
+
+def sheet_tags(base: FactBase) -> list[str]:
+    """The tags that have a tag sheet: those of renderable facts."""
+    return sorted({t for f in base.facts.values() if f.renderable for t in f.tags})
+
+
+def tag_sheet(name: str, selector: Selector, templates: set[str], today: dt.date) -> Job:
+    """The fact sheet of every renderable fact with the tag `name`."""
+    facts = [f for f in selector.ordered if name in f.tags]
+    template = TAG_SHEET_TEMPLATE if TAG_SHEET_TEMPLATE in templates else SHEET_TEMPLATE
+    title = "Fact sheet: " + name.replace("-", " ").capitalize()
+    return _sheet_job(f"tag:{name}", "tag sheet", f"{TAGS_DIR}/{name}", name, title, template, [name], facts,
+                      selector, today)
 
 
 def ad_hoc_sheet(request: SheetRequest, base: FactBase, selector: Selector, templates: set[str],
@@ -128,8 +139,9 @@ def ad_hoc_sheet(request: SheetRequest, base: FactBase, selector: Selector, temp
     if not title or len(title) > SHORT_MAX:
         raise BriefgenError(Problem("", 0, f"must be 1 to {SHORT_MAX} characters", "bad-value",
                                     field="title"))
-    return _sheet_job(f"sheet:{slug}", "fact sheet", f"{SHEETS_DIR}/{slug}", slug, title, request.template,
-                      sorted(tagexpr.names(expr) & {t for f in facts for t in f.tags}), facts, selector, today)
+    job = _sheet_job(f"sheet:{slug}", "fact sheet", f"{SHEETS_DIR}/{slug}", slug, title, request.template,
+                     sorted(tagexpr.names(expr) & {t for f in facts for t in f.tags}), facts, selector, today)
+    return dataclasses.replace(job, request=request)
 
 
 def sheet_slug(expression: str) -> str:

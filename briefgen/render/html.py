@@ -241,18 +241,31 @@ def template_files(project: Project, name: str) -> list[Path]:
     return [found[n] for n in sorted(found)]
 
 
+def _relative_href(name: str) -> str:
+    """A link to a file of the output folder from its index: always relative
+    (./), every character that could end or change the URL escaped."""
+    from urllib.parse import quote
+
+    return "./" + quote(name, safe="/")
+
+
+_KIND_LABELS = {"brief": "Brief", "tag sheet": "Tag sheet", "fact sheet": "Fact sheet (ad hoc)"}
+
+
 def render_index(entries: list[dict], project: Project, title: str) -> str:
-    """The output folder's index page: every brief and sheet, grouped by tag."""
+    """The output folder's index page: one entry per document, by title, with
+    what kind of document it is, whether it is a draft or out of date (and
+    why), and its files; a filter finds one by its words."""
     config = project.config
     env = environment(project.template_dirs)
-    groups: dict[str, list[dict]] = {}
+    shown = []
     for entry in sorted(entries, key=lambda e: (e["title"].lower(), e["key"])):
-        for tag in entry["tags"] or ["untagged"]:
-            groups.setdefault(tag, []).append(entry)
+        files = [(label, _relative_href(name)) for label, name in entry["files"]]
+        shown.append({**entry, "files": files, "kind_label": _KIND_LABELS.get(entry["kind"], entry["kind"])})
     try:
         return env.get_template("_index" + TEMPLATE_SUFFIX).render(
-            title=title, groups=sorted(groups.items()), count=len(entries), version=__version__,
-            config=config, lang=config.lang, scale="1")
+            title=title, entries=shown, count=len(shown), stale_count=sum(1 for e in shown if e.get("out_of_date")),
+            version=__version__, config=config, lang=config.lang, scale="1")
     except Exception as exc:  # noqa: BLE001 - a workspace template is the user's code
         raise BriefgenError(Problem("templates/_index.html", getattr(exc, "lineno", 0) or 0,
                                     f"template error: {type(exc).__name__}: {exc}", "template-error")) from None

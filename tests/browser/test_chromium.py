@@ -271,10 +271,15 @@ def hostile(make_workspace, run):
 
 
 @pytest.mark.parametrize("name", ["hostile-one-pager", "hostile-fact-sheet", "index"])
-def test_hostile_text_runs_no_script_in_the_browser(hostile, visit, name):
+def test_hostile_text_runs_no_script_in_the_browser(hostile, sample, visit, name):
     v = visit(hostile / f"{name}.html")
     assert v.problems() == {}
-    assert v.page.evaluate(DOM_AUDIT) == []
+    # The index's own filter (a form and its script) is briefgen's; whatever
+    # else the audit finds came from the text.
+    expected = visit(sample / "index.html").page.evaluate(DOM_AUDIT) if name == "index" else []
+    assert name != "index" or any(e.startswith("element <script>") for e in expected)
+    v = visit(hostile / f"{name}.html")
+    assert v.page.evaluate(DOM_AUDIT) == expected
     v.page.evaluate(POKE)
     settle(v.page)
     assert v.problems() == {}
