@@ -26,6 +26,74 @@ def refused_cleanly(result, *needles: str) -> list[str]:
     return lines
 
 
+# --------------------------------------------------- 12: one validator for every text field and URL
+
+
+HIDDEN = ["\u202e", "\x00", "\x85", "\x9b", "\x80", "\x9f", "\x1b"]
+
+
+def _text_leaves(tp, validators=(), where=""):
+    """(where, validators) for every str a model holds, at any depth."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *meta = get_args(tp)
+        funcs = tuple(m.func for m in meta if isinstance(m, AfterValidator))
+        yield from _text_leaves(base, validators + funcs, where)
+    elif origin is Literal:
+        return  # a fixed set of plain words
+    elif tp is str:
+        yield where, validators
+    elif isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, info in tp.model_fields.items():
+            yield from _text_leaves(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+                                    (), f"{tp.__name__}.{name}")
+    else:
+        for arg in get_args(tp):
+            yield from _text_leaves(arg, validators, where)
+
+
+def test_every_text_field_and_url_of_the_model_goes_through_the_one_visibility_check():
+    from briefgen.source import model
+
+    leaves = [leaf for record in (*model.RECORD_TYPES.values(), model.Config) for leaf in _text_leaves(record)]
+    assert len(leaves) > 80  # every reference field, fact, brief and config text
+    missing = sorted({where for where, validators in leaves if model._visible not in validators})
+    assert missing == []
+    assert any(w == "Brief.url" for w, _ in leaves) and any(w == "Organization.website" for w, _ in leaves)
+
+
+@pytest.mark.parametrize("char", HIDDEN)
+@pytest.mark.parametrize("record, field", [("reference", "url"), ("brief", "url"), ("fact", "claim"),
+                                           ("brief", "title"), ("config", "website")])
+def test_hidden_characters_are_refused_in_urls_claims_and_titles(make_workspace, run, char, record, field):
+    value = ("https://example.org/" + char + "fdp.exe") if field in ("url", "website") else f"A{char}B"
+    quoted = json.dumps(value)
+    extra = {}
+    refs, facts, briefs = REFERENCES, FACTS, BRIEFS
+    if record == "reference":
+        refs = REFERENCES.replace("url: https://example.org/report", f"url: {quoted}")
+        where = "sources/references.yaml:7: reference 'report-2024': url: "
+    elif record == "fact":
+        facts = FACTS.replace('claim: "Fact A is *true*."', f"claim: {quoted}")
+        where = "sources/facts.yaml:3: fact 'fact-a': claim: "
+    elif field == "url":
+        briefs = BRIEFS + f"    url: {quoted}\n"
+        where = "sources/briefs.yaml:11: brief 'brief-one': url: "
+    elif field == "title":
+        briefs = BRIEFS.replace('title: "Brief one"', f"title: {quoted}")
+        where = "sources/briefs.yaml:3: brief 'brief-one': title: "
+    else:
+        extra = {"briefgen.yaml": f"organization:\n  name: Org\n  website: {quoted}\n"}
+        where = "briefgen.yaml:3: "
+    root = make_workspace(references=refs, facts=facts, briefs=briefs, extra=extra)
+    result = run(root, "build", "--format", "html")
+    lines = refused_cleanly(result)
+    assert len(lines) == 1 and lines[0].startswith(where), lines
+    assert f"U+{ord(char):04X}" in lines[0] or "is not a web address" in lines[0], lines
+    assert char not in result.output
+    assert not (root / "output").exists()
+
+
 # --------------------------------------------------- 13: file names reach the terminal safely
 
 
