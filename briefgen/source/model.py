@@ -60,6 +60,9 @@ def _visible(value: str) -> str:
     return value
 
 
+visible = _visible  # for text that comes from the command line, such as `sheet --title`
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "

@@ -26,6 +26,50 @@ def refused_cleanly(result, *needles: str) -> list[str]:
     return lines
 
 
+# --------------------------------------------------- 8: sheet --title, init --force
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\x01", "\x1b", "\x9b", "\x00"])
+def test_a_sheet_title_with_an_invisible_character_is_one_clear_line(make_workspace, run, char):
+    root = make_workspace()
+    before = files_under(root)
+    result = run(root, "sheet", "topic-x", "--title", f"a{char}b")
+    lines = refused_cleanly(result, f"U+{ord(char):04X}")
+    assert lines == [f"sheet: --title contains the invisible character U+{ord(char):04X}; remove it"]
+    assert char not in result.output
+    assert files_under(root) == before
+
+
+@pytest.mark.parametrize("make_output", ["file", "dangling link", "link to a file"])
+def test_init_force_over_an_output_that_is_not_a_folder_is_one_clear_line(tmp_path, run, make_output):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    if make_output == "file":
+        (folder / "output").write_text("not a folder")
+    elif make_output == "dangling link":
+        (folder / "output").symlink_to(tmp_path / "nowhere")
+    else:
+        (tmp_path / "f").write_text("a file")
+        (folder / "output").symlink_to(tmp_path / "f")
+    before = files_under(tmp_path)
+    result = run(tmp_path, "init", str(folder), "--force")
+    lines = refused_cleanly(result)
+    assert len(lines) == 1 and "output" in lines[0] and "not a folder" in lines[0], lines
+    assert files_under(tmp_path) == before  # nothing written
+    assert not (folder / "sources").exists()
+
+
+def test_init_force_over_a_sources_file_is_one_clear_line(tmp_path, run):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "sources").write_text("not a folder")
+    result = run(tmp_path, "init", str(folder), "--force")
+    lines = refused_cleanly(result)
+    assert len(lines) == 1 and "sources" in lines[0] and "not a folder" in lines[0], lines
+    assert not (folder / "briefgen.yaml").exists()
+
+
 # --------------------------------------------------- 12: one validator for every text field and URL
 
 
