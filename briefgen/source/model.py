@@ -130,10 +130,29 @@ def _markdown_bounds(value: str) -> str:
     return value
 
 
+# Python-Markdown parses a list inside a list item by recursion, one level or
+# more of Python's stack per level: 500 markers on one line ("* * * ... x")
+# exhaust it.  No brief needs lists nested more than a few levels.
+LIST_DEPTH_MAX = 16
+# The start of a line that opens lists: its indentation (a level every 4
+# columns, as Python-Markdown counts) and the markers that follow it.
+_LIST_OPENING = re.compile(r"^([ \t]*)((?:(?:[*+-]|\d+[.)])[ \t]+)+)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"[*+-]|\d+[.)]")
+
+
+def _list_nesting(value: str) -> str:
+    deepest = max((len(m[1].expandtabs(4)) // 4 + len(_LIST_MARKER.findall(m[2]))
+                   for m in _LIST_OPENING.finditer(value)), default=0)
+    if deepest > LIST_DEPTH_MAX:
+        raise Invalid(f"lists nested {deepest} deep (at most {LIST_DEPTH_MAX} levels)", "too-long")
+    return value
+
+
 Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX),
                   AfterValidator(_markdown_bounds), AfterValidator(_visible)]
+# Long text may hold paragraphs and lists (detail, ask, bottom_line).
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
-                 AfterValidator(_markdown_bounds), AfterValidator(_visible)]
+                 AfterValidator(_markdown_bounds), AfterValidator(_list_nesting), AfterValidator(_visible)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 def _number_as_text(value: object) -> object:
     """A year, volume, page or number written bare (volume: 47) is its text."""

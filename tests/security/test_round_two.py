@@ -70,6 +70,38 @@ def test_init_force_over_a_sources_file_is_one_clear_line(tmp_path, run):
     assert not (folder / "briefgen.yaml").exists()
 
 
+# --------------------------------------------------- 9: nested lists
+
+
+@pytest.mark.parametrize("field, text", [
+    ("detail", "* " * 600 + "x"),
+    ("detail", "1. " * 600 + "x"),
+    ("detail", "- " * 300 + "x\n\n" + "+\t" * 300 + "y"),
+])
+def test_deeply_nested_lists_are_refused_by_check_with_a_located_message(make_workspace, refused, field, text):
+    fact = f"facts:\n  - id: deep\n    claim: Deep.\n    tags: [topic-x]\n    cite: [{{ref: statute}}]\n" \
+           f"    {field}: {json.dumps(text)}\n"
+    lines = refused(make_workspace(extra={BAD: fact}))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{BAD}:6: fact 'deep': {field}: lists nested ") and "at most 16" in lines[0], lines
+
+
+def test_a_nested_ask_is_refused_and_a_modest_one_builds(make_workspace, run, refused):
+    deep = BRIEFS + f"    ask: {json.dumps('* ' * 600 + 'x')}\n"
+    lines = refused(make_workspace(briefs=deep))
+    assert len(lines) == 1 and lines[0].startswith("sources/briefs.yaml:") and "ask: lists nested 600 deep" in lines[0]
+
+
+def test_lists_nested_to_the_limit_still_build(make_workspace, run):
+    from briefgen.source.model import LIST_DEPTH_MAX
+
+    modest = BRIEFS + f"    ask: {json.dumps('* ' * LIST_DEPTH_MAX + 'x')}\n"
+    root = make_workspace(briefs=modest)
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert (root / "output/brief-one.html").read_text().count("<ul>\n<li>") >= LIST_DEPTH_MAX
+
+
 # --------------------------------------------------- 12: one validator for every text field and URL
 
 
