@@ -165,6 +165,23 @@ PartialDate = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url),
               AfterValidator(_visible)]
 
+# What the QR code of a brief's url can hold (briefgen/render/html.py `_qr`:
+# segno, error correction level M, no ECI): 2,331 bytes in byte mode, at the
+# largest size, version 40.  segno writes the text as ISO-8859-1 or
+# Shift JIS when it can, never in more bytes than UTF-8 takes, so a url
+# within this many UTF-8 bytes always fits.
+QR_MAX_BYTES = 2331
+
+
+def _fits_qr(value: str) -> str:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > QR_MAX_BYTES:
+        raise Invalid(f"too long for the brief's QR code: {size:,} bytes as UTF-8, at most {QR_MAX_BYTES:,}", "too-long")
+    return value
+
+
+QrUrl = Annotated[Url, AfterValidator(_fits_qr)]
+
 
 def _lang(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
@@ -498,7 +515,7 @@ class Brief(Record):
     style: Short | None = None  # the citation style: a name, or the path of a .csl file
     contact: Short | None = None
     lang: Lang | None = None
-    url: Url | None = None
+    url: QrUrl | None = None  # with qr: true in briefgen.yaml, its PDF carries it as a QR code
 
 
 class Organization(BaseModel):

@@ -102,6 +102,44 @@ def test_lists_nested_to_the_limit_still_build(make_workspace, run):
     assert (root / "output/brief-one.html").read_text().count("<ul>\n<li>") >= LIST_DEPTH_MAX
 
 
+# --------------------------------------------------- 10: QR capacity
+
+
+QR_CONFIG = {"briefgen.yaml": "qr: true\n"}
+
+
+def test_a_brief_url_too_long_for_a_qr_code_is_refused_by_check(make_workspace, refused):
+    url = "https://example.org/" + "é" * 1900  # 1,920 characters, 3,820 bytes
+    briefs = BRIEFS + f"    url: {json.dumps(url)}\n"
+    lines = refused(make_workspace(briefs=briefs, extra=QR_CONFIG))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("sources/briefs.yaml:11: brief 'brief-one': url: ") and "QR code" in lines[0], lines
+
+
+def test_the_qr_capacity_is_the_real_one():
+    """The bound check uses is exactly what the QR settings of the build hold."""
+    import segno
+
+    from briefgen.render.html import _qr
+    from briefgen.source.model import QR_MAX_BYTES
+
+    _qr("https://example.org/" + "x" * (QR_MAX_BYTES - 20))  # the longest that fits
+    with pytest.raises(segno.DataOverflowError):
+        _qr("https://example.org/" + "x" * (QR_MAX_BYTES - 19))
+    _qr("https://example.org/" + "é" * ((QR_MAX_BYTES - 20) // 2))  # non-ASCII: two bytes each
+
+
+def test_the_longest_brief_url_check_accepts_builds_with_its_qr_code(make_workspace, run):
+    from briefgen.source.model import QR_MAX_BYTES
+
+    url = "https://example.org/" + "€" * ((QR_MAX_BYTES - 20) // 3)  # three bytes each
+    briefs = BRIEFS + f"    url: {json.dumps(url)}\n"
+    root = make_workspace(briefs=briefs, extra=QR_CONFIG)
+    result = run(root, "build", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert '<img class="qr"' in (root / "output/brief-one.html").read_text()
+
+
 # --------------------------------------------------- 12: one validator for every text field and URL
 
 
