@@ -271,3 +271,81 @@ def test_the_one_escaping_function_covers_paths_and_messages():
     assert shown == "sources/a\\nb.yaml:3: m\\x1bn"
 
 
+# --------------------------------------------------- 15: the closest-passage search is bounded in total
+
+
+class _Counting:
+    """Counts the work handed to difflib: each window compared, and its
+    size times the quote's (what difflib may take to compare them)."""
+
+    def __init__(self, monkeypatch):
+        import difflib
+
+        from briefgen.source import review
+
+        self.windows = 0
+        self.pairs = 0
+        counter = self
+
+        class Matcher(difflib.SequenceMatcher):
+            def set_seq1(self, a):
+                if a:  # not the empty one SequenceMatcher() starts with
+                    counter.windows += 1
+                    counter.pairs += len(a) * len(self.b or "")
+                super().set_seq1(a)
+
+        monkeypatch.setattr(review.difflib, "SequenceMatcher", Matcher)
+
+
+def _snapshot(words: int) -> str:
+    import random
+
+    rng = random.Random(19)
+    vocabulary = [f"w{i}" for i in range(200)] + ["the", "report", "found", "children", "online"]
+    return " ".join(rng.choice(vocabulary) for _ in range(words)) + "\n"
+
+
+def _quote_workspace(make_workspace, quotes: int, words: int):
+    refs = REFERENCES + "    snapshot: snapshots/big.txt\n"  # on the reference 'statute'
+    facts = "facts:\n" + "".join(
+        f"  - id: q{i}\n    claim: Q{i}.\n    tags: [topic-x]\n    cite:\n      - ref: statute\n"
+        f"        quote: \"the report found w{i % 200} children online number {i} w{(i * 7) % 200} the\"\n"
+        for i in range(quotes))
+    briefs = "briefs: []\n"
+    return make_workspace(references=refs, facts=facts, briefs=briefs, extra={"snapshots/big.txt": _snapshot(words)})
+
+
+def test_the_closest_passage_search_is_bounded_across_the_whole_check(make_workspace, run, monkeypatch):
+    counting = _Counting(monkeypatch)
+    root = _quote_workspace(make_workspace, quotes=100, words=300_000)
+    result = run(root, "check")
+    lines = refused_cleanly(result)
+    assert sum("the quote does not occur" in line for line in lines) == 100
+    assert all('closest passage is: "' in line and '""' not in line for line in lines[:-1])
+    # At most 30,000,000 for the whole check, plus one window (here under
+    # 10,000) per quote: not 100 times a per-quote bound.
+    assert counting.pairs <= 30_000_000 + 100 * 10_000, counting.pairs
+    assert counting.windows >= 100
+
+
+def test_the_total_bound_is_small_enough_to_matter(make_workspace, run, monkeypatch):
+    """Raising the bound (to 10**9, say) must show: unbounded, these quotes
+    would compare every window of the snapshot that shares a word with them."""
+    from briefgen.source import review
+
+    assert review.PASSAGE_WORK <= 30_000_000
+    counting = _Counting(monkeypatch)
+    root = _quote_workspace(make_workspace, quotes=40, words=100_000)
+    refused_cleanly(run(root, "check"))
+    assert counting.pairs <= 30_000_000 + 40 * 10_000, counting.pairs
+    assert counting.windows <= 40_000, counting.windows
+
+
+def test_a_single_mismatched_quote_still_finds_its_passage_in_a_long_snapshot(make_workspace, run):
+    snapshot = _snapshot(200_000).replace("\n", " ") + "In 2024 the agency counted 4,512 reports of abuse online.\n"
+    refs = REFERENCES + "    snapshot: snapshots/big.txt\n"
+    facts = FACTS.replace("      - ref: statute\n", "      - ref: statute\n"
+                          "        quote: \"the agency counted 4,521 reports of abuse online\"\n", 1)
+    root = make_workspace(references=refs, facts=facts, extra={"snapshots/big.txt": snapshot})
+    result = run(root, "check")
+    assert 'the closest passage is: "the agency counted 4,512 reports of abuse online."' in result.stderr, result.stderr
