@@ -208,6 +208,17 @@ def test_hidden_characters_are_refused_in_urls_claims_and_titles(make_workspace,
     assert not (root / "output").exists()
 
 
+def test_an_import_carrying_a_c1_control_is_refused_and_writes_nothing(make_workspace, run):
+    root = make_workspace()
+    item = {"id": "odd", "type": "book", "title": "next\x85line"}  # NEL, a C1 control
+    (root / "lib.json").write_text(json.dumps([item]), encoding="utf-8")
+    before = files_under(root / "sources")
+    result = run(root, "import", str(root / "lib.json"))
+    lines = refused_cleanly(result, "title: contains the invisible character U+0085; remove it")
+    assert len(lines) == 1 and "\x85" not in result.output
+    assert files_under(root / "sources") == before
+
+
 # --------------------------------------------------- 13: file names reach the terminal safely
 
 
