@@ -32,21 +32,34 @@ class Problem:
 
     def __str__(self) -> str:
         # One problem, one line: a newline or other control character taken
-        # from the user's text is shown escaped.
-        message = self.message.translate(_ESCAPES)
+        # from the user's text, or from a file's name, is shown escaped.
+        message = terminal_text(self.message)
         if self.severity != "error":
             message = f"{self.severity}: {message}"
         if not self.path:
             return message
+        path = terminal_text(self.path)
         if not self.line:
-            return f"{self.path}: {message}"
-        return f"{self.path}:{self.line}: {message}"
+            return f"{path}: {message}"
+        return f"{path}:{self.line}: {message}"
 
 
-# Control characters, and the invisible ones that would hide or reorder text
-# (zero-width spaces, bidirectional overrides, the byte-order mark).
-_ESCAPES = ({c: f"\\x{c:02x}" for c in (*range(32), 127)} | {10: "\\n", 13: "\\r", 9: "\\t"}
-            | {c: f"\\u{c:04x}" for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF)})
+def terminal_text(value: str) -> str:
+    """`value` as text that is safe to show: every character that a terminal
+    would act on (C0 and C1 controls, DEL) or that would hide or reorder
+    text is written as its escape, so that a path or a message is one line
+    that reads as it is.  Undecodable bytes of a file name (lone surrogates)
+    are escaped too, so printing one cannot fail."""
+    return value.translate(_ESCAPES)
+
+
+# Control characters (C0, DEL, C1), the invisible ones that would hide or
+# reorder text (zero-width spaces, line and paragraph separators,
+# bidirectional overrides, the byte-order mark), and lone surrogates.
+UNSAFE = frozenset((*range(32), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x2028, 0x202F),
+                    *range(0x2060, 0x2070), 0xFEFF, *range(0xD800, 0xE000)))
+_ESCAPES = ({c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in UNSAFE}
+            | {10: "\\n", 13: "\\r", 9: "\\t"})
 
 
 class BriefgenError(Exception):

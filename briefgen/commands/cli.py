@@ -327,9 +327,15 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
       briefgen sheet "section-230 and law" --title "Section 230: the statute"
     """
     from briefgen.api import SheetRequest
+    from briefgen.source.model import Invalid, visible
 
+    if title is not None:
+        try:  # the check the sources' text goes through, before anything is built
+            visible(title)
+        except Invalid as exc:
+            raise BriefgenError(f"sheet: --title {exc}") from None
     run_build(root, quiet, fmt, briefs=(), out_dir=out, jobs=jobs, force=force, fit=False if no_fit else None,
-         pdf_variant=pdf_variant, today=today, time_limit=time_limit, memory_limit=memory_limit, style=style,
+              pdf_variant=pdf_variant, today=today, time_limit=time_limit, memory_limit=memory_limit, style=style,
          sheets=(SheetRequest(expression, title, template),))
 
 

@@ -1,10 +1,15 @@
-"""Problems as people and machines read them: text, JSON or GitHub annotations."""
+"""Problems as people and machines read them: text, JSON or GitHub annotations.
+
+Whatever the format, a value taken from the workspace (a file's name, a
+message quoting the user's text) reaches the terminal through
+`briefgen.errors.terminal_text`, or, in JSON, as the same characters written
+as JSON escapes: the document still decodes to the exact value."""
 
 from __future__ import annotations
 
 import json
 
-from briefgen.errors import Problem
+from briefgen.errors import UNSAFE, Problem, terminal_text
 
 FORMATS = ("text", "json", "github")
 
@@ -19,7 +24,13 @@ def as_json(problems: list[Problem]) -> str:
         "column": p.column or None,
         "message": p.message,
         "id": p.subject or None,
-    } for p in problems], indent=2, ensure_ascii=False)
+    } for p in problems], indent=2, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+# json.dumps escapes the C0 controls itself; outside strings a JSON document
+# is printable ASCII and line ends, so the rest can only be characters of a
+# string, where \uXXXX means the same character.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNSAFE if c >= 32}
 
 
 def as_github(problems: list[Problem]) -> list[str]:
@@ -37,7 +48,7 @@ def as_github(problems: list[Problem]) -> list[str]:
 
 
 def _escape(text: str, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = terminal_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

@@ -92,12 +92,18 @@ briefs:
 def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
     """Write the starter files into `folder`; return (written, skipped).
 
-    Refuses a folder that is not empty unless `force`; never overwrites a file."""
-    if folder.exists() and not folder.is_dir():
-        raise BriefgenError(f"{folder} is a file, not a folder")
+    Refuses a folder that is not empty unless `force`; never overwrites a file
+    (nor replaces a link).  Before anything is written, every folder the
+    starter files go into must be a folder or not be there at all."""
+    if _not_a_folder(folder):
+        raise BriefgenError(f"{folder} is {_not_a_folder(folder)}, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise BriefgenError(f"{folder} is not empty: choose an empty folder, or use --force to add the missing "
                             "starter files (no file is ever overwritten)")
+    for sub in sorted({Path(name).parent for name in FILES} - {Path(".")} | {Path(OUTPUT)}):
+        what = _not_a_folder(folder / sub)
+        if what:
+            raise BriefgenError(f"{folder / sub} is {what}, not a folder: move it away, or choose another folder")
     import json
 
     from briefgen.source.schema import SCHEMA_FILE, source_schema
@@ -106,10 +112,22 @@ def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
     written, skipped = [], []
     for name, text in files.items():
         path = folder / name
-        if path.exists():
+        if path.exists() or path.is_symlink():
             skipped.append(path)
             continue
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
-    (folder / "output").mkdir(exist_ok=True)
+    (folder / OUTPUT).mkdir(exist_ok=True)
     return written, skipped
+
+
+OUTPUT = "output"
+
+
+def _not_a_folder(path: Path) -> str | None:
+    """What `path` is if it is there and not a folder (nor a link to one)."""
+    if path.is_dir():
+        return None
+    if path.is_symlink():
+        return "a link to a file" if path.exists() else "a link to nothing"
+    return "a file" if path.exists() else None

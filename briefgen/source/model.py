@@ -46,16 +46,23 @@ class Invalid(ValueError):
         self.code = code
 
 
-# Control characters, and the invisible ones that reorder text (bidirectional
-# overrides and isolates): a claim must read on the page as it reads here.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0 but tab and line ends, DEL, C1), and the invisible
+# ones that reorder text (bidirectional overrides and isolates): a claim must
+# read on the page as it reads here.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(value: str) -> str:
+    """The one check every text value of the model goes through, URLs and
+    ids included (tests/security/test_round_two.py walks the model to hold
+    it to that)."""
     found = _INVISIBLE.search(value)
     if found:
         raise Invalid(f"contains the invisible character U+{ord(found[0]):04X}; remove it", "bad-value")
     return value
+
+
+visible = _visible  # for text that comes from the command line, such as `sheet --title`
 
 
 def _slug(value: str) -> str:
@@ -110,8 +117,8 @@ def _url(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug)]
-Tag = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_tag)]
+Slug = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_slug), AfterValidator(_visible)]
+Tag = Annotated[str, StringConstraints(max_length=SLUG_MAX), AfterValidator(_tag), AfterValidator(_visible)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX),
                   AfterValidator(_visible)]
 # Python-Markdown takes time quadratic in the number of '[' it cannot pair
@@ -125,10 +132,29 @@ def _markdown_bounds(value: str) -> str:
     return value
 
 
+# Python-Markdown parses a list inside a list item by recursion, one level or
+# more of Python's stack per level: 500 markers on one line ("* * * ... x")
+# exhaust it.  No brief needs lists nested more than a few levels.
+LIST_DEPTH_MAX = 16
+# The start of a line that opens lists: its indentation (a level every 4
+# columns, as Python-Markdown counts) and the markers that follow it.
+_LIST_OPENING = re.compile(r"^([ \t]*)((?:(?:[*+-]|\d+[.)])[ \t]+)+)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"[*+-]|\d+[.)]")
+
+
+def _list_nesting(value: str) -> str:
+    deepest = max((len(m[1].expandtabs(4)) // 4 + len(_LIST_MARKER.findall(m[2]))
+                   for m in _LIST_OPENING.finditer(value)), default=0)
+    if deepest > LIST_DEPTH_MAX:
+        raise Invalid(f"lists nested {deepest} deep (at most {LIST_DEPTH_MAX} levels)", "too-long")
+    return value
+
+
 Claim = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CLAIM_MAX),
                   AfterValidator(_markdown_bounds), AfterValidator(_visible)]
+# Long text may hold paragraphs and lists (detail, ask, bottom_line).
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_MAX),
-                 AfterValidator(_markdown_bounds), AfterValidator(_visible)]
+                 AfterValidator(_markdown_bounds), AfterValidator(_list_nesting), AfterValidator(_visible)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 def _number_as_text(value: object) -> object:
     """A year, volume, page or number written bare (volume: 47) is its text."""
@@ -137,8 +163,26 @@ def _number_as_text(value: object) -> object:
 
 # An editor reading `issued: 2020` as YAML 1.2 sees a number: the schema allows it.
 PartialDate = Annotated[str, BeforeValidator(_number_as_text, json_schema_input_type=str | int),
-                        AfterValidator(_partial_date)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url)]
+                        AfterValidator(_partial_date), AfterValidator(_visible)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_url),
+              AfterValidator(_visible)]
+
+# What the QR code of a brief's url can hold (briefgen/render/html.py `_qr`:
+# segno, error correction level M, no ECI): 2,331 bytes in byte mode, at the
+# largest size, version 40.  segno writes the text as ISO-8859-1 or
+# Shift JIS when it can, never in more bytes than UTF-8 takes, so a url
+# within this many UTF-8 bytes always fits.
+QR_MAX_BYTES = 2331
+
+
+def _fits_qr(value: str) -> str:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > QR_MAX_BYTES:
+        raise Invalid(f"too long for the brief's QR code: {size:,} bytes as UTF-8, at most {QR_MAX_BYTES:,}", "too-long")
+    return value
+
+
+QrUrl = Annotated[Url, AfterValidator(_fits_qr)]
 
 
 def _lang(value: str) -> str:
@@ -159,10 +203,10 @@ def _relative_path(value: str) -> str:
     return value
 
 
-Lang = Annotated[str, AfterValidator(_lang)]
-Color = Annotated[str, AfterValidator(_color)]
+Lang = Annotated[str, AfterValidator(_lang), AfterValidator(_visible)]
+Color = Annotated[str, AfterValidator(_color), AfterValidator(_visible)]
 WorkspacePath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-                          AfterValidator(_relative_path)]
+                          AfterValidator(_relative_path), AfterValidator(_visible)]
 
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
@@ -495,7 +539,7 @@ class Brief(Record):
     style: Short | None = None  # the citation style: a name, or the path of a .csl file
     contact: Short | None = None
     lang: Lang | None = None
-    url: Url | None = None
+    url: QrUrl | None = None  # with qr: true in briefgen.yaml, its PDF carries it as a QR code
 
 
 class Organization(BaseModel):

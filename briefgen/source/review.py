@@ -18,6 +18,7 @@ import functools
 import html.parser
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from briefgen.source.check import FactBase
 from briefgen.errors import Problem
@@ -60,14 +61,13 @@ def verify_quotes(base: FactBase, project: Project) -> list[Problem]:
             snapshots[ref.id] = text
             if problem:
                 problems.append(problem)
-    for fact in base.facts.values():
-        for i, c in enumerate(fact.cite):
-            text = snapshots.get(c.ref)
-            if c.quote and text is not None and not quoted(c.quote, text):
-                closest = closest_passage(c.quote, text)
-                problems.append(_at(fact, ("cite", i, "quote"), f"fact '{fact.id}': the quote does not occur in "
-                                    f"the snapshot of '{c.ref}'; the closest passage is: \"{closest}\"",
-                                    "quote-mismatch"))
+    mismatches = [(fact, i, c, snapshots[c.ref]) for fact in base.facts.values() for i, c in enumerate(fact.cite)
+                  if c.quote and snapshots.get(c.ref) is not None and not quoted(c.quote, snapshots[c.ref])]
+    budget = PassageBudget(PASSAGE_WORK, len(mismatches))  # one for the whole check, shared by its mismatches
+    for fact, i, c, text in mismatches:
+        closest = closest_passage(c.quote, text, budget)
+        problems.append(_at(fact, ("cite", i, "quote"), f"fact '{fact.id}': the quote does not occur in "
+                            f"the snapshot of '{c.ref}'; the closest passage is: \"{closest}\"", "quote-mismatch"))
     return problems
 
 
@@ -163,48 +163,117 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=8)
+def _casefolded(text: str) -> str:
+    return text.casefold()  # once per snapshot, not once per quote
+
+
 def quoted(quote: str, text: str) -> bool:
     """Does `text` (normalised) hold `quote`?  Whole words only ("5 million"
     is not in "15 million"); an ellipsis in the quote stands for words left
     out, so its parts must occur in order."""
-    haystack = text.casefold()
+    haystack = _casefolded(text)
     position = 0
     for part in (p.strip() for p in normalise(quote).casefold().split("...")):
         if not part:
             continue
         before = r"(?<!\w)" if part[0].isalnum() else ""
         after = r"(?!\w)" if part[-1].isalnum() else ""
-        found = re.compile(before + re.escape(part) + after).search(haystack, position)
+        start = haystack.find(part, position)  # fast, and most quotes that fail are not there at all
+        found = re.compile(before + re.escape(part) + after).search(haystack, start) if start >= 0 else None
         if found is None:
             return False
         position = found.end()
     return True
 
 
-MAX_CANDIDATES = 3000  # bounds the search for the closest passage in a long snapshot
+# The closest-passage search is bounded by the work of the whole check, not
+# per quote.  Comparing a window of the snapshot with a quote costs up to
+# len(window) * len(quote) steps (difflib), so that is what a comparison is
+# charged; at most PASSAGE_WORK is spent in all (about a second), shared out
+# among the quotes that do not match (what one search leaves is there for
+# the next), plus one window per quote, so that every mismatch still shows a
+# passage.  100 quotes against a 12 MB snapshot cost what one does.
+PASSAGE_WORK = 30_000_000
 
 
-def closest_passage(quote: str, text: str) -> str:
+class PassageBudget:
+    """The work the closest-passage searches of one check may still do."""
+
+    def __init__(self, total: int, searches: int):
+        self.left = total
+        self.searches = max(1, searches)
+
+    def allowance(self) -> int:
+        """This search's share of what is left."""
+        return self.left // self.searches
+
+    def charge(self, work: int) -> None:
+        self.left = max(0, self.left - work)
+        self.searches = max(1, self.searches - 1)
+
+
+@dataclass(frozen=True)
+class _Passages:
+    """A snapshot cut into words for the search, with where each word occurs."""
+
+    words: list[str]
+    folded: list[str]
+    index: dict[str, list[int]]
+
+
+@functools.lru_cache(maxsize=8)
+def _passages(text: str) -> _Passages:
+    words = text.split(" ")
+    folded = [w.casefold() for w in words]
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(folded):
+        index.setdefault(w, []).append(i)
+    return _Passages(words, folded, index)
+
+
+def closest_passage(quote: str, text: str, budget: PassageBudget | None = None) -> str:
     """The stretch of `text` most like `quote`, as the snapshot wrote it.
 
     Only windows starting near a word the quote shares with the text are
-    compared, and at most MAX_CANDIDATES of them, so a long snapshot costs
-    little."""
+    compared, those near its rarest words first, until this search's share
+    of `budget` (by default a budget of its own of PASSAGE_WORK) is spent."""
+    budget = budget or PassageBudget(PASSAGE_WORK, 1)
+    allowance = budget.allowance()
     target = normalise(quote).casefold()
-    words = text.split(" ")
-    folded = [w.casefold() for w in words]
+    passages = _passages(text)
     size = max(1, len(target.split(" ")))
-    quote_words = set(target.split(" "))
-    starts = sorted({max(0, i - offset) for i, w in enumerate(folded) if w in quote_words
-                     for offset in (0, size // 2)})[:MAX_CANDIDATES] or [0]
-    best, best_ratio = "", -1.0
+    longest = 2 * len(target) + 16  # windows are cut to this: a word of a megabyte is no passage
+    best, best_ratio, spent = "", -1.0, 0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target)
-    for start in starts:
-        matcher.set_seq1(" ".join(folded[start:start + size]))
+    for start in _starts(passages, target, size):
+        if spent and spent >= allowance:
+            break
+        window = " ".join(passages.folded[start:start + size])[:longest]
+        matcher.set_seq1(window)
+        spent += max(1, len(window) * len(target))
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = " ".join(words[start:start + size]), ratio
+            best, best_ratio = " ".join(passages.words[start:start + size])[:longest], ratio
+    budget.charge(spent)
     return best
+
+
+def _starts(passages: _Passages, target: str, size: int):
+    """Where the windows worth comparing start: at, and half a quote before,
+    each occurrence of a word of the quote, its rarest words first."""
+    index = passages.index
+    shared = sorted({w for w in target.split(" ") if w in index}, key=lambda w: (len(index[w]), w))
+    if not shared:
+        yield 0
+        return
+    seen = set()
+    for word in shared:
+        for i in index[word]:
+            for start in (i, max(0, i - size // 2)):
+                if start not in seen:
+                    seen.add(start)
+                    yield start

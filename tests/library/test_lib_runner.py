@@ -199,12 +199,16 @@ def test_run_in_processes_when_this_process_has_threads():
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        out, _ = results([1, "busy", "die", 2], processes=True, workers=2)
+        assert threading.active_count() > 1
+        limited, _ = results([1, "busy", 2], processes=True, workers=2)
+        crashed, _ = results([3, "die", 4], processes=True, workers=1)
     finally:
         stop.set()
         other.join()
-    assert [r[:2] for r in out] == [("ok", 1), ("fail", "busy"), ("fail", "die"), ("ok", 2)]
-    assert [r[3] for r in out[1:3]] == ["time_limit", ""]
+    assert [r[:2] for r in limited] == [("ok", 1), ("fail", "busy"), ("ok", 2)]
+    assert limited[1][3] == "time_limit"
+    assert [r[:2] for r in crashed] == [("ok", 3), ("fail", "die"), ("ok", 4)]
+    assert crashed[1][3] == ""
 
 
 def test_prepare_runs_before_forked_workers():
