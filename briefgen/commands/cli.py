@@ -14,7 +14,7 @@ import click
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
 from briefgen.commands.options import build_options, today_option
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, terminal_text
 
 
 class BriefgenGroup(click.Group):
@@ -151,7 +151,7 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
         click.echo(f"no fact or reference matches '{query}'")
     for h in hits:
         label = f"{h.id}  [{h.status}]  {', '.join(h.tags)}" if h.kind == "fact" else f"{h.id}  [reference]"
-        click.echo(f"{click.style(label, bold=True)}  {h.path}:{h.line}")
+        click.echo(f"{click.style(terminal_text(label), bold=True)}  {terminal_text(h.path)}:{h.line}")
         text = " ".join(h.text.split())
         click.echo("    " + finder.highlight(text, h.stems, lambda w: click.style(w, bold=True, fg="yellow")))
     if sources.problems:
@@ -271,7 +271,7 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
     else:
         for line in text(what, items):
-            click.echo(line)
+            click.echo(terminal_text(line))
 
 
 @cli.command()
@@ -327,7 +327,7 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
       briefgen sheet "section-230 and law" --title "Section 230: the statute"
     """
     from briefgen.api import SheetRequest
-    from briefgen.source.model import Invalid, visible
+    from briefgen.source.fields import Invalid, visible
 
     if title is not None:
         try:  # the check the sources' text goes through, before anything is built

@@ -20,7 +20,8 @@ from briefgen.source.check import FactBase
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.validate import did_you_mean
-from briefgen.source.model import SHORT_MAX, Brief, Fact
+from briefgen.source.fields import SHORT_MAX
+from briefgen.source.model import Brief, Fact
 from briefgen.compose.select import Selector, select
 
 TAG_SHEET_TEMPLATE = "tag-sheet"  # a workspace template of this name styles per-tag sheets

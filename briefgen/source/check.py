@@ -15,7 +15,8 @@ from briefgen.source import tags as tagexpr
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.load import Sources
 from briefgen.source.validate import did_you_mean
-from briefgen.source.model import SLUG_RE, Brief, Fact, Record, Reference
+from briefgen.source.fields import SLUG_RE
+from briefgen.source.model import Brief, Fact, Record, Reference
 from briefgen.source.project import Project
 
 

@@ -3,7 +3,8 @@ pydantic models, for editors that check YAML as it is typed."""
 
 from __future__ import annotations
 
-from briefgen.source.model import RECORD_TYPES, SLUG_RE, Config
+from briefgen.source.fields import SLUG_RE
+from briefgen.source.model import RECORD_TYPES, Config
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "sources.schema.json"

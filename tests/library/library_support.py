@@ -32,12 +32,8 @@ OLD_BRIEF = """\
 
 # Every problem a test of this folder sees goes through `no_options`: a
 # library message names settings, never a command-line option.
-seen: list[Problem] = []
-
-
 def no_options(problems: list[Problem]) -> list[Problem]:
     for p in problems:
-        seen.append(p)
         assert "--" not in p.message, f"a library message names a command-line option: {p.message!r}"
         assert not p.hint.startswith("-"), p
     return problems

@@ -7,11 +7,17 @@ import json
 import re
 
 import pytest
+from library_support import raises_problems
 
 from briefgen.api import FORMATS, BuildRequest, Project, build
 from briefgen.render import backend as backend_module
-from briefgen.render.backend import DEFAULT_FORMATS, Document, Output, Settings, is_paged
-from library_support import raises_problems
+from briefgen.render.backend import (
+    DEFAULT_FORMATS,
+    Document,
+    Output,
+    Settings,
+    is_paged,
+)
 
 rendered_by_txt: list[str] = []
 

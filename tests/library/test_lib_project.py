@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from library_support import raises_problems
+
 from briefgen.api import BriefgenError, BuildRequest, Project, build, check, load
 from briefgen.paths import BUILTIN_TEMPLATES
-from library_support import raises_problems
 
 
 def test_open_gives_root_config_and_read(make_workspace):

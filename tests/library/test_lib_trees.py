@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from library_support import files_under, raises_problems
 
 from briefgen.api import FileTree, GitTree, Overlay, Project, check, load
-from library_support import files_under, raises_problems
 
 OUTSIDE_FACT = """\
 facts:
@@ -116,17 +116,10 @@ def test_git_tree_bad_revision(repo_with_edit, revision):
     assert revision in problems[0].message
 
 
-def test_git_tree_outside_a_repository(make_workspace):
+def test_git_tree_outside_a_repository(make_workspace, monkeypatch):
     root = make_workspace()
-    env_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
-    os.environ["GIT_CEILING_DIRECTORIES"] = str(root.parent)  # do not find a repository above tmp
-    try:
-        raises_problems(GitTree, root, "HEAD")
-    finally:
-        if env_ceiling is None:
-            del os.environ["GIT_CEILING_DIRECTORIES"]
-        else:
-            os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))  # find no repository above tmp
+    raises_problems(GitTree, root, "HEAD")
 
 
 # -- Overlay -----------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_a_nested_ask_is_refused_and_a_modest_one_builds(make_workspace, run, re
 
 
 def test_lists_nested_to_the_limit_still_build(make_workspace, run):
-    from briefgen.source.model import LIST_DEPTH_MAX
+    from briefgen.source.fields import LIST_DEPTH_MAX
 
     modest = BRIEFS + f"    ask: {json.dumps('* ' * LIST_DEPTH_MAX + 'x')}\n"
     root = make_workspace(briefs=modest)
@@ -121,7 +121,7 @@ def test_the_qr_capacity_is_the_real_one():
     import segno
 
     from briefgen.render.html import _qr
-    from briefgen.source.model import QR_MAX_BYTES
+    from briefgen.source.fields import QR_MAX_BYTES
 
     _qr("https://example.org/" + "x" * (QR_MAX_BYTES - 20))  # the longest that fits
     with pytest.raises(segno.DataOverflowError):
@@ -130,7 +130,7 @@ def test_the_qr_capacity_is_the_real_one():
 
 
 def test_the_longest_brief_url_check_accepts_builds_with_its_qr_code(make_workspace, run):
-    from briefgen.source.model import QR_MAX_BYTES
+    from briefgen.source.fields import QR_MAX_BYTES
 
     url = "https://example.org/" + "€" * ((QR_MAX_BYTES - 20) // 3)  # three bytes each
     briefs = BRIEFS + f"    url: {json.dumps(url)}\n"
