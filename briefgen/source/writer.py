@@ -46,7 +46,7 @@ Kind = Literal["reference", "fact", "brief"]
 KINDS = ("reference", "fact", "brief")
 MISSING = "missing"  # the digest of a file that does not exist
 WIDTH = 100  # a list or mapping is written on one line ([a, b]) if its line stays this short
-_NL = re.compile(r"\r\n|\n|\r")
+_NL = re.compile(r"\r?\n")  # (a lone CR does not end a line here)
 
 
 def digest(data: bytes | None) -> str:
@@ -317,7 +317,7 @@ def _end(text: str, node, key=None) -> int:
 
 
 def _line_start(text: str, i: int) -> int:
-    return max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
+    return text.rfind("\n", 0, i) + 1
 
 
 def _line_end(text: str, i: int) -> int:
@@ -333,7 +333,7 @@ def _next_line(text: str, i: int) -> int:
 def _ending(text: str) -> str:
     """The line ending most of `text`'s lines have (LF if none)."""
     endings = _NL.findall(text)
-    return max(("\n", "\r\n", "\r"), key=endings.count) if endings else "\n"
+    return max(("\n", "\r\n"), key=endings.count) if endings else "\n"
 
 
 def _splice(text: str, splices: list[tuple[int, int, str]]) -> str:
@@ -407,7 +407,7 @@ def _add(text: str, tree, plain: dict, kind: str, data: dict, fresh: bool = Fals
             else fresh or bool(re.search(r"\n[ \t]*\r?\n[ \t]*- ", text))
         last_top = _pairs(tree)[-1][1] is seq
         at = len(text) if last_top else _line_end(text, _end(text, items[-1]))
-        lead = (nl if text and not text.endswith(("\n", "\r")) else "") if last_top else nl
+        lead = (nl if text and not text.endswith("\n") else "") if last_top else nl
         return text[:at] + lead + (nl if spaced else "") + _item(data, dash, nl) + (nl if last_top else "") + \
             text[at:]
     if key is not None:  # `references:` with nothing, or []
@@ -417,7 +417,7 @@ def _add(text: str, tree, plain: dict, kind: str, data: dict, fresh: bool = Fals
         text = _splice(text, [(seq.start_mark.index, seq.end_mark.index, "")])
         at = _line_end(text, key.start_mark.index)
         return text[:at] + nl + _item(data, 2, nl) + text[at:]
-    lead = nl if text and not text.endswith(("\n", "\r")) else ""
+    lead = nl if text and not text.endswith("\n") else ""
     if tree is not None and _pairs(tree):
         lead += nl
     return text + lead + f"{_list(kind)}:{nl}" + _item(data, 2, nl) + nl
@@ -469,6 +469,7 @@ def _plain(value: object) -> object:
 # Text that every YAML reader takes as the same plain text; anything else
 # is written in double quotes (ruamel would otherwise write '? g' bare).
 _PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*(?:[:#,'][^ :#\[\]{},\"'\\][^:#\[\]{},\"'\\]*)*")
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*")  # inside [ ] or { }: none of those
 _BREAKS = re.compile("[\x85\u2028\u2029\ufeff]")  # line breaks to YAML, or a BOM: never bare
 _YAML = None
 
@@ -484,7 +485,8 @@ def _scalar(value: object, flow: bool, style: str | None = None, col: int = 0) -
         _YAML = YAML()
         _YAML.width = 4096  # never re-wrap a line
     if isinstance(value, str):
-        plain = _PLAIN.fullmatch(value) and value == value.strip() and not _BREAKS.search(value)
+        plain = (_FLOW_PLAIN if flow else _PLAIN).fullmatch(value) and value == value.strip() and \
+            not _BREAKS.search(value)
         if style in ("|", ">") and not flow and value == value.strip() and not _BREAKS.search(value) and \
                 (style == "|" or "\n" not in value):
             value = (LiteralScalarString if style == "|" else FoldedScalarString)(value)
