@@ -145,6 +145,7 @@ def test_add_or_remove_each_kind_and_the_rest_stays(tmp_path, kind, record_id, d
 
         assert now.pop(key) == RECORD_TYPES[kind + "s"].model_validate(data).model_dump()
         assert cut == [] and f"  - id: {record_id}".encode() in b"".join(put)
+        assert f"\n\n  - id: {record_id}".encode() in after.replace(b"\r\n", b"\n")  # parted from what is above it by a blank line, as the file's records are
         assert all(line.endswith(b"\r\n" if ending == "crlf" else b"\n") for line in put)
         assert b"\r" not in b"".join(put).replace(b"\r\n", b"")
     before.pop(key, None)
@@ -339,3 +340,23 @@ def test_any_fact_is_written_as_given_and_leaves_the_rest(tmp_path_factory, new,
     assert now == before
     cut, put = one_splice(base.encode(), after)
     assert cut == [] and b"  - id: fact-p" in b"".join(put)
+
+
+@pytest.mark.parametrize("fault,message", [
+    (lambda b: b.replace(b"over two lines.", b"over three lines."),
+     "sources/facts.yaml: saving would change what the file says of fact 'fact-b' in a way that was not asked for"),
+    (lambda b: b.replace(b"a quote", b"another quote"),
+     "sources/facts.yaml: saving would change what the file says of fact 'fact-n'"),
+    (lambda b: b.replace(b"references:", b"references: ["),
+     "sources/facts.yaml:31: saving would leave a file briefgen cannot read (invalid YAML"),
+], ids=["untouched-record", "edited-record", "syntax"])
+def test_new_text_that_does_not_read_back_right_is_never_written(tmp_path, monkeypatch, fault, message):
+    root = ws(tmp_path, {"sources/facts.yaml": TRICKY})
+    source = SourceFile.open(root, "sources/facts.yaml")
+    source.set("fact", "fact-n", NEW_FACT)
+    data = SourceFile.data
+    monkeypatch.setattr(SourceFile, "data", lambda self: fault(data(self)))
+    with pytest.raises(BriefgenError) as refused:
+        source.save()
+    assert str(refused.value).startswith(message)
+    assert (root / "sources/facts.yaml").read_text() == TRICKY
