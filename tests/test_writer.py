@@ -145,7 +145,8 @@ def test_add_or_remove_each_kind_and_the_rest_stays(tmp_path, kind, record_id, d
 
         assert now.pop(key) == RECORD_TYPES[kind + "s"].model_validate(data).model_dump()
         assert cut == [] and f"  - id: {record_id}".encode() in b"".join(put)
-        assert f"\n\n  - id: {record_id}".encode() in after.replace(b"\r\n", b"\n")  # parted from what is above it by a blank line, as the file's records are
+        head = "briefs:\n" if kind == "brief" else ""  # a list of its own, after a blank line
+        assert f"\n\n{head}  - id: {record_id}".encode() in after.replace(b"\r\n", b"\n")  # parted from what is above it by a blank line, as the file's records are
         assert all(line.endswith(b"\r\n" if ending == "crlf" else b"\n") for line in put)
         assert b"\r" not in b"".join(put).replace(b"\r\n", b"")
     before.pop(key, None)
