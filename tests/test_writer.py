@@ -361,3 +361,12 @@ def test_new_text_that_does_not_read_back_right_is_never_written(tmp_path, monke
         source.save()
     assert str(refused.value).startswith(message)
     assert (root / "sources/facts.yaml").read_text() == TRICKY
+
+
+def test_removing_the_first_field_of_a_list_item_rewrites_that_item_only(tmp_path):
+    # found by the property test: the item after its dash was written indented a second time
+    text = "facts:\n  - id: f\n    claim: C   # kept\n    tags: [t]\n    cite:\n      - quote: q\n        ref: a\n      - ref: b\n"
+    root = ws(tmp_path, {"sources/facts.yaml": text})
+    data = edit(root, "sources/facts.yaml", "fact", "f",
+                {"claim": "C", "tags": ["t"], "cite": [{"ref": "a", "locator": "p. 1"}, {"ref": "b"}]})
+    assert data.decode() == text.replace("- quote: q\n        ref: a\n", "- ref: a\n        locator: p. 1\n")

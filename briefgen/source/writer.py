@@ -356,7 +356,7 @@ def _patch_mapping(text: str, node, old: dict, new: dict) -> list[tuple[int, int
         value = new.get(key)
         if value is None:  # removed: its lines go, if it starts its line
             if text[_line_start(text, knode.start_mark.index):knode.start_mark.index].strip():
-                return [(node.start_mark.index, _end(text, node), _block_map(_clean(new), col, nl))]
+                return [(node.start_mark.index, _end(text, node), _block_map(_clean(new), col, nl)[col:])]
             splices.append((_line_start(text, knode.start_mark.index), _next_line(text, _end(text, vnode, knode)), ""))
         elif _plain(old.get(key)) != _plain(value):
             splices += _patch_value(text, knode, vnode, old.get(key), value, nl)
