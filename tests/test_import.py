@@ -392,3 +392,19 @@ def test_a_json_file_nested_too_deeply_is_one_line(make_workspace, run):
     result = run(root, "import", str(source))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("lib.json:")
+
+
+@pytest.mark.parametrize("before", [
+    "# References for the law briefs.\n# Add them below.\n",  # comments only: they stay
+    "facts:\n  - id: zz\n    claim: Z\n    tags: [topic-x]\n    cite: [{ref: statute}]\n",  # flow style stays
+    "references:\r\n  - id: r-old\n    title: Old\n",  # each line keeps its own ending
+], ids=["comments-only", "flow-style", "mixed-endings"])
+def test_the_rest_of_any_file_stays_byte_for_byte(make_workspace, run, before):
+    root = workspace(make_workspace)
+    path = root / "sources" / "other.yaml"
+    path.write_bytes(before.encode())
+    result = run(root, "import", str(write(root, "lib.json", CSL[2:3])), "--into", "sources/other.yaml")
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(before.encode())
+    assert b"\r" not in path.read_bytes()[len(before):]
+    assert "case-1" in references(root)

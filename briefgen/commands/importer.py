@@ -5,15 +5,15 @@ Each entry becomes a reference whose id is its citation key, slugged, so
 that importing the same export again finds the same ids.  An id that is
 already taken is never overwritten or duplicated: the entry is skipped, or,
 with `update`, the fields the export gives replace those of the existing
-reference.  The file is edited with ruamel.yaml's round trip, so everything
-else in it (comments, quoting, order) stays as it was, and written
-atomically, after the new text has been read back and checked.
+reference.  The file is edited
+by briefgen.source.writer, so everything else in it (comments, quoting,
+order) stays byte for byte, and written atomically, after the new text has
+been read back and checked.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import logging
 import re
@@ -418,48 +418,26 @@ def check_entries(entries: list[Entry], where: str) -> tuple[list[Entry], list[P
 # ---------------------------------------------------------------- writing
 
 
-def _yaml():
-    from ruamel.yaml import YAML
+def _same(old: object, new: object) -> bool:
+    """Whether a value in the file already says what the import gives (a
+    name written {family: Doe, given: Jane} is the name "Doe, Jane")."""
+    from briefgen.source.model import _name
 
-    yaml = YAML()  # round trip: comments, order and quoting kept
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a line
-    return yaml
-
-
-def _indent(text: str) -> tuple[int, int]:
-    """The sequence indent and dash offset the file already uses (2 and 2 if it has no list yet)."""
-    m = re.search(r"^references:[ \t]*(?:#.*)?\n(?:[ \t]*(?:#.*)?\n)*( *)- ", text, re.M)
-    offset = len(m[1]) if m else 2
-    return offset + 2, offset
+    if isinstance(old, list) and isinstance(new, list):
+        return [_name(v) for v in old] == [_name(v) for v in new]
+    return old == new
 
 
-def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]], into: str,
-          update: bool, where: str) -> tuple[str, Imported]:
-    """The references file `text` with `entries` added (or, with `update`,
-    merged into references of the same id in this file).  `existing` maps
-    every id the workspace already uses to where it is defined."""
-    yaml = _yaml()
-    sequence, offset = _indent(text)
-    yaml.indent(mapping=2, sequence=sequence, offset=offset)
-    document = yaml.load(text) if text.strip() else None
-    if document is None:
-        from ruamel.yaml.comments import CommentedMap
-
-        document = CommentedMap()
-    if not isinstance(document, dict):
-        raise BriefgenError(Problem(into, 1, "is not a references file (it holds no mapping)", "not-a-mapping"))
-    if document.get("references") is None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        document["references"] = CommentedSeq()
-    references = document["references"]
-    by_id = {item.get("id"): item for item in references if isinstance(item, dict)}
-    # entries parted by blank lines (as in a new file): so are the new ones
-    spaced = bool(re.search(r"\n[ \t]*\n[ \t]*- ", text)) or not by_id
+def merge(source, entries: list[Entry], existing: dict[str, tuple[str, int]], update: bool,
+          where: str) -> Imported:
+    """Add `entries` to the references file `source` (a SourceFile), or, with
+    `update`, merge them into references of the same id in that file.
+    `existing` maps every id the workspace already uses to where it is defined."""
+    into = source.rel
     # the file's own spelling of the web address: url or URL
-    url_key = "url" if re.search(r"^[ \t-]*url:", text, re.M) and not re.search(r"^[ \t-]*URL:", text, re.M) \
-        else "URL"
+    url_key = "url" if re.search(r"^[ \t-]*url:", source.text, re.M) and \
+        not re.search(r"^[ \t-]*URL:", source.text, re.M) else "URL"
+    order = ["id", "type", "title", *(k for k in FIELDS if k not in ("id", "type", "title"))]
     result = Imported()
     for entry in entries:
         ref_id = entry.data["id"]
@@ -470,81 +448,27 @@ def merge(text: str, entries: list[Entry], existing: dict[str, tuple[str, int]],
                                               f"({path}:{line}); skipped (--update replaces its fields)",
                                               "id-taken", "warning"))
                 continue
-            target = by_id.get(ref_id)
+            target = source.get("reference", ref_id)
             if path != into or target is None:
                 result.skipped.append(Problem(where, entry.line, f"entry '{entry.key}': id '{ref_id}' is defined in "
                                               f"{path}:{line}, not in {into}; skipped", "id-taken", "warning"))
                 continue
-            changed = False
+            merged, changed = dict(target), False
             for key, value in entry.data.items():
                 if key == "URL" and "url" in target:
                     key = "url"  # as this reference spells it
                 if key != "id" and not _same(target.get(key), value):
-                    target[key] = _node(value)
-                    changed = True
+                    merged[key], changed = value, True
+            if changed:
+                source.set("reference", ref_id, merged)
             (result.updated if changed else result.unchanged).append(ref_id)
         else:
-            references.append(_new_reference(entry.data, url_key))
-            if spaced and len(references) > 1:
-                references.yaml_set_comment_before_after_key(len(references) - 1, before="\n")
-            by_id[ref_id] = references[-1]
+            source.set("reference", ref_id, {(url_key if k == "URL" else k): entry.data[k]
+                                             for k in order if k in entry.data})
             result.added.append(ref_id)
         if entry.left_out:
             result.notes.append(f"{ref_id}: left out {', '.join(entry.left_out)}")
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue(), result
-
-
-def _same(old: object, new: object) -> bool:
-    """Whether a value in the file already says what the import gives (a
-    name written {family: Doe, given: Jane} is the name "Doe, Jane")."""
-    from briefgen.source.model import _name
-
-    old = _plain(old)
-    if isinstance(old, list) and isinstance(new, list):
-        return [_name(v) for v in old] == [_name(v) for v in new]
-    return old == new
-
-
-def _plain(value: object) -> object:
-    """A value read by ruamel as the plain data it stands for."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return None if value is None else str(value)
-
-
-# Text that every YAML reader takes as the same plain text; anything else
-# is written in double quotes (ruamel would otherwise write '? g' bare).
-_PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*(?:[:#,'][^ :#\[\]{},\"'\\][^:#\[\]{},\"'\\]*)*")
-_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]")  # line breaks to YAML, or a BOM: never bare
-
-
-def _node(value: object) -> object:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    if isinstance(value, str):
-        plain = _PLAIN.fullmatch(value) and value == value.strip() and not _BREAKS.search(value)
-        return value if plain else DoubleQuotedScalarString(value)
-    if isinstance(value, list):
-        seq = CommentedSeq(_node(v) for v in value)
-        seq.fa.set_flow_style()  # names on one line: author: ["Doe, Jane", "Roe, Rick"]
-        return seq
-    if isinstance(value, dict):
-        node = CommentedMap((k, _node(v)) for k, v in value.items())
-        node.fa.set_flow_style()
-        return node
-    return value
-
-
-def _new_reference(data: dict, url_key: str = "URL"):
-    from ruamel.yaml.comments import CommentedMap
-
-    order = ["id", "type", "title", *(k for k in FIELDS if k not in ("id", "type", "title"))]
-    return CommentedMap(((url_key if k == "URL" else k), _node(data[k])) for k in order if k in data)
+    return result
 
 
 def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
@@ -554,7 +478,7 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
     whether the file was written."""
     from briefgen.source.load import load
     from briefgen.source.model import _relative_path
-    from briefgen.build.output import write_atomic
+    from briefgen.source.writer import SourceFile
 
     where = shown(source, root)
     try:
@@ -579,48 +503,9 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
                                                                        "; skipped") for p in problems]
     existing = {r.id: (r.origin.path, r.origin.line)
                 for r in [*sources.references, *sources.facts, *sources.briefs]}
-    raw = into.read_bytes() if into.is_file() else b""
-    bom, text = raw.startswith(b"\xef\xbb\xbf"), raw.decode("utf-8-sig")
-    crlf = "\r\n" in text
-    new_text, result = merge(text.replace("\r\n", "\n"), entries, existing, into_rel, update, where)
+    target = SourceFile.open(root, into_rel)
+    result = merge(target, entries, existing, update, where)
     result.skipped = problems + result.skipped
     if not (result.added or result.updated):
         return result, False
-    if not text:
-        new_text = f"# yaml-language-server: $schema={_schema_path(into, root)}\n" + new_text
-    if crlf:  # the file's own line endings
-        new_text = new_text.replace("\n", "\r\n")
-    data = ("\ufeff" if bom else "").encode() + new_text.encode("utf-8")
-    _read_back(into_rel, data, sources, entries, result)
-    into.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(into, data)
-    return result, True
-
-
-def _read_back(into_rel: str, data: bytes, sources, entries: list[Entry], result: Imported) -> None:
-    """Read the new file as a check would and compare it with what it must
-    hold: the references it had (those not updated) unchanged, and the new
-    ones as imported.  A fault here must not reach the workspace."""
-    from briefgen.source.load import load_text
-
-    after = load_text(into_rel, data)
-    if after.problems:
-        raise BriefgenError([Problem(p.path, p.line, f"import would write a file briefgen cannot read: {p.message}",
-                                     "internal") for p in after.problems])
-    now = {r.id: r.model_dump() for r in after.references}
-    expected = {r.id: r.model_dump() for r in sources.references
-                if r.origin.path == into_rel and r.id not in result.updated}
-    expected.update({e.data["id"]: Reference.model_validate(e.data).model_dump() for e in entries
-                     if e.data["id"] in result.added})
-    changed = sorted(ref_id for ref_id, values in expected.items() if now.get(ref_id) != values)
-    if changed:
-        raise BriefgenError(f"import would change what {into_rel} says of {', '.join(changed)} without being "
-                            "asked to; nothing written (please report this)")
-
-
-def _schema_path(into: Path, root: Path) -> str:
-    import os
-
-    from briefgen.source.schema import SCHEMA_FILE
-
-    return Path(os.path.relpath(root / SCHEMA_FILE, into.parent)).as_posix()
+    return result, target.save()
