@@ -15,42 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.source.model import CSL_TYPES, LONG_MAX, NAME_FIELDS, SLUG_MAX, SLUG_RE, Reference
+from briefgen.source.fields import CSL_TYPES, LONG_MAX
+from briefgen.source.model import Reference
 from briefgen.paths import SOURCES_DIR, shown
-
-# CSL-JSON variables briefgen keeps, by their CSL-JSON name (URL and DOI
-# spelled as CSL-JSON spells them).
-FIELDS = {info.serialization_alias or info.alias or name: name for name, info in Reference.model_fields.items()}
-FIELDS.pop("snapshot")
-NAMES = {csl for csl, name in FIELDS.items() if name in NAME_FIELDS}
-DATES = ("issued", "accessed", "original-date", "event-date", "submitted")
-# What some exports call a variable that CSL-JSON names otherwise.
-ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short", "event": "event-title",
-           "url": "URL",
-           "doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
-NAME_PARTS = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
-# Keys of an export that carry no part of the reference.
-IGNORED = {"id", "citation-key", "citationKey", "type"}
-
-
-@dataclass
-class Entry:
-    """One entry of the file being imported, converted to reference fields."""
-
-    key: str  # as written in the file
-    line: int
-    data: dict  # CSL-JSON names -> values as a reference file holds them
-    left_out: list[str] = field(default_factory=list)  # fields of the entry briefgen does not keep
-
+from briefgen.commands.bibtex import _bibtex
+from briefgen.commands.entries import ALIASES, DATES, FIELDS, IGNORED, NAMES, Entry, _date_from_csl, _name_from_csl, _tidy, slug
 
 @dataclass
 class Imported:
@@ -59,18 +35,6 @@ class Imported:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # conflicts: not errors
     notes: list[str] = field(default_factory=list)
-
-
-def slug(key: str) -> str:
-    """A citation key as a briefgen id: 'Kosseff2019' -> 'kosseff2019';
-    a Zotero item URI -> its item key."""
-    if SLUG_RE.fullmatch(key) and len(key) <= SLUG_MAX:
-        return key  # already an id: kept exactly
-    if re.match(r"https?://", key):
-        key = key.rstrip("/").rsplit("/", 1)[-1]
-    key = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))  # ü -> u
-    text = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-    return text[:SLUG_MAX].strip("-")
 
 
 # ---------------------------------------------------------------- reading
@@ -142,27 +106,6 @@ def _item_lines(text: str) -> list[int]:
 
 # Lines that Zotero's Extra field and Better BibTeX keep in a note for their
 # own use ("tex.ids: citron2017"): not part of the reference.
-_TOOL_LINES = re.compile(r"^\s*(?:tex\.[\w.-]+|citation[ -]key|bibtex)\s*:.*$", re.I | re.M)
-
-
-def _tidy(entry: Entry) -> Entry:
-    """What every import does to an entry: a DOI without its resolver, a
-    note without the lines reference managers keep for themselves."""
-    doi = entry.data.get("DOI")
-    if isinstance(doi, str):
-        entry.data["DOI"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
-    note = entry.data.get("note")
-    if isinstance(note, str) and _TOOL_LINES.search(note):
-        entry.left_out.append("note lines kept by the reference manager for itself ("
-                              + "; ".join(m.strip() for m in _TOOL_LINES.findall(note)) + ")")
-        kept = "\n".join(line for line in _TOOL_LINES.sub("", note).splitlines() if line.strip())
-        if kept:
-            entry.data["note"] = kept
-        else:
-            del entry.data["note"]
-    return entry
-
-
 def _from_csl(key: str, line: int, item: dict) -> Entry:
     entry = Entry(key, line, {"id": slug(key)})
     kind = item.get("type")
@@ -191,205 +134,6 @@ def _from_csl(key: str, line: int, item: dict) -> Entry:
             entry.data[name] = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else value
     return entry
-
-
-def _name_from_csl(name: object) -> object:
-    """A name as a reference file writes it: 'Family, Given' when that says
-    it all, else the CSL-JSON map."""
-    if not isinstance(name, dict):
-        return name
-    # Only the parts of a name; citeproc-js's flags ("parse-names",
-    # "static-ordering", "comma-suffix") say how to print it, not who it is.
-    kept = {k: v for k, v in name.items() if v not in (None, "") and k in NAME_PARTS}
-    if set(kept) == {"family", "given"} and "," not in kept["family"] + kept["given"]:
-        return f"{kept['family']}, {kept['given']}"
-    if set(kept) == {"literal"} and "," not in kept["literal"]:
-        return kept["literal"]
-    return kept
-
-
-def _date_from_csl(value: object) -> str | None:
-    """A CSL-JSON date as YYYY, YYYY-MM or YYYY-MM-DD."""
-    if isinstance(value, dict):
-        parts = value.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            try:
-                numbers = [int(p) for p in parts[0][:3]]
-            except (TypeError, ValueError):
-                return None
-            return "-".join([f"{numbers[0]:04d}", *(f"{p:02d}" for p in numbers[1:])])
-        value = value.get("raw") or value.get("literal")
-    if isinstance(value, (str, int)):
-        m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?", str(value).strip())
-        if m:
-            return "-".join([m[1], *(f"{int(p):02d}" for p in m.groups()[1:] if p)])
-    return None
-
-
-# BibTeX entry types and fields as CSL-JSON names them (as pandoc and
-# Better BibTeX map them).
-BIBTEX_TYPES = {
-    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
-    "incollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
-    "manual": "report", "mastersthesis": "thesis", "phdthesis": "thesis", "thesis": "thesis",
-    "techreport": "report", "report": "report", "unpublished": "manuscript", "misc": "document",
-    "online": "webpage", "www": "webpage", "electronic": "webpage", "proceedings": "book",
-    "legislation": "legislation", "legal": "legislation", "jurisdiction": "legal_case", "patent": "patent",
-    "dataset": "dataset", "software": "software", "periodical": "periodical",
-}
-BIBTEX_FIELDS = {
-    "title": "title", "shorttitle": "title-short", "journal": "container-title", "journaltitle": "container-title",
-    "booktitle": "container-title", "series": "collection-title", "publisher": "publisher",
-    "address": "publisher-place", "location": "publisher-place", "url": "URL", "doi": "DOI", "isbn": "ISBN",
-    "issn": "ISSN", "volume": "volume", "pages": "page", "chapter": "chapter-number", "edition": "edition",
-    "note": "note", "abstract": "abstract", "type": "genre", "language": "language", "howpublished": "medium",
-    "urldate": "accessed", "eventtitle": "event-title", "venue": "event-place", "pagetotal": "number-of-pages",
-    "shortjournal": "container-title-short", "journalabbrev": "container-title-short",
-}
-BIBTEX_USED_ELSEWHERE = {"year", "month", "day", "date", "number", "issue", "author", "editor", "institution",
-                         "organization", "school", "entrysubtype"}
-MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                      "dec"), start=1)}
-
-
-def _latex():
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
-    db = get_default_latex_context_db()
-    db.add_context_category("briefgen", prepend=True, macros=[MacroTextSpec("S", simplify_repl="§"),
-                                                              MacroTextSpec("P", simplify_repl="¶")])
-    return LatexNodes2Text(latex_context=db, math_mode="text")
-
-
-def _bibtex(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
-    import bibtexparser
-    from bibtexparser.model import DuplicateBlockKeyBlock, Entry as BibEntry, ParsingFailedBlock
-
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below, once
-    library = bibtexparser.parse_string(text)
-    latex = _latex()
-    entries, problems = [], []
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            problems.append(Problem(where, line, f"entry '{block.key}': the key is used by an earlier entry "
-                                    "of the file; skipped", "duplicate-id", "warning"))
-        elif isinstance(block, ParsingFailedBlock):
-            problems.append(Problem(where, line, f"cannot read this entry: {_first_line(block.error)}", "bad-bibtex"))
-        elif isinstance(block, BibEntry):
-            if not slug(block.key):
-                problems.append(Problem(where, line, f"entry '{block.key}' has no key to become the reference's id",
-                                        "bad-entry"))
-                continue
-            entries.append(_tidy(_from_bibtex(block, line, latex)))
-    if not library.entries and not problems:
-        problems.append(Problem(where, 1, "holds no BibTeX entries (nor is it a CSL-JSON list)", "bad-bibtex"))
-    return entries, problems
-
-
-def _first_line(error: object) -> str:
-    text = str(getattr(error, "abort_reason", None) or error).strip()
-    return text.splitlines()[0].rstrip(".").lower() if text else "syntax error"
-
-
-def _from_bibtex(block, line: int, latex) -> Entry:
-    entry = Entry(block.key, line, {"id": slug(block.key)})
-    fields = {f.key.lower(): str(f.value) for f in block.fields}
-    kind = block.entry_type.lower()
-    csl_type = BIBTEX_TYPES.get(kind)
-    if fields.get("entrysubtype") in ("newspaper", "magazine") and kind == "article":
-        csl_type = f"article-{fields['entrysubtype']}"
-    if csl_type is None:
-        entry.left_out.append(f"type '@{kind}' (imported as 'document')")
-    entry.data["type"] = csl_type or "document"
-
-    def text(value: str) -> str:
-        return " ".join(latex.latex_to_text(value).split())
-
-    for role in ("author", "editor"):
-        if fields.get(role):
-            entry.data[role] = _bibtex_names(fields[role], text)
-    for key, value in fields.items():
-        if key in BIBTEX_USED_ELSEWHERE or not value.strip():
-            continue
-        name = BIBTEX_FIELDS.get(key)
-        value = re.sub(r"\\url\{([^{}]*)\}", r"\1", value)  # \url{https://...}: the address itself
-        if name == "medium" and re.fullmatch(r"\s*https?://\S+\s*", value) and "url" not in fields:
-            name = "URL"  # howpublished = {\url{...}}: where it was published
-        if name is None:
-            entry.left_out.append(key)
-        elif name in ("URL", "DOI"):
-            entry.data[name] = value.strip().strip("{}")
-        elif name == "accessed":
-            date = _date_from_csl(value.strip())
-            if date:
-                entry.data[name] = date
-            else:
-                entry.left_out.append(f"urldate (not a date briefgen can read: '{value}')")
-        else:
-            entry.data[name] = text(value).replace("--", "-") if name == "page" else text(value)
-    if "page" in entry.data:
-        entry.data["page"] = entry.data["page"].replace("–", "-")
-    number = fields.get("number") or fields.get("issue")
-    if number:
-        entry.data["issue" if csl_type in ("article-journal", "article-magazine", "article-newspaper")
-                   else "number"] = text(number)
-    body = fields.get("institution") or fields.get("organization") or fields.get("school")
-    if body:
-        entry.data.setdefault("publisher", text(body))
-    issued = _bibtex_date(fields)
-    if issued:
-        entry.data["issued"] = issued
-    elif fields.get("year") or fields.get("date"):
-        entry.left_out.append(f"date '{fields.get('date') or fields.get('year')}' (not a date briefgen can read)")
-    return entry
-
-
-def _bibtex_names(value: str, text) -> list:
-    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-
-    names = []
-    for raw in split_multiple_persons_names(value):
-        raw = raw.strip()
-        if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
-            names.append(_name_from_csl({"literal": text(raw[1:-1])}))  # {World Health Organization}: one name
-            continue
-        if raw.lower() == "others":  # BibTeX's "and others": more authors than listed
-            names.append("others")
-            continue
-        parts = parse_single_name_into_parts(raw, strict=False)
-        family = text(" ".join(parts.last))
-        given = text(" ".join(parts.first))
-        name = {"family": family, "given": given,
-                "non-dropping-particle": text(" ".join(parts.von)), "suffix": text(" ".join(parts.jr))}
-        names.append(_name_from_csl(name))
-    return names
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _bibtex_date(fields: dict) -> str | None:
-    if fields.get("date"):
-        return _date_from_csl(fields["date"].strip())
-    year = fields.get("year", "").strip().strip("{}")
-    if not re.fullmatch(r"\d{4}", year):
-        return None
-    month = fields.get("month", "").strip().strip("{}").lower()[:3]
-    number = MONTHS.get(month) or (int(month) if month.isdigit() and 1 <= int(month) <= 12 else None)
-    if number is None:
-        return year
-    day = fields.get("day", "").strip()
-    return f"{year}-{number:02d}" + (f"-{int(day):02d}" if day.isdigit() and 1 <= int(day) <= 31 else "")
-
-
-# ---------------------------------------------------------------- checking
 
 
 def check_entries(entries: list[Entry], where: str) -> tuple[list[Entry], list[Problem]]:
@@ -477,7 +221,7 @@ def import_file(root: Path, source: Path, into_rel: str, update: bool = False,
     the workspace at `root`, under sources/).  Returns what happened and
     whether the file was written."""
     from briefgen.source.load import load
-    from briefgen.source.model import _relative_path
+    from briefgen.source.fields import _relative_path
     from briefgen.source.writer import SourceFile
 
     where = shown(source, root)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 
 from briefgen.errors import Problem
-from briefgen.source.model import RECORD_TYPES, Brief, Fact, Lines, Origin, Reference
+from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
+from briefgen.source.origin import Lines, Origin
 from briefgen.source.project import Project
 from briefgen.source.validate import did_you_mean, validate
 from briefgen.source.yamlread import Bad, read_cached, read_yaml

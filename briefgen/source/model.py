@@ -9,7 +9,6 @@ them.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from briefgen.errors import Problem
+from briefgen.source.origin import _NOWHERE, Origin
 from briefgen.source.fields import (
     Claim,
     Color,
@@ -48,84 +48,6 @@ from briefgen.source.fields import (
     _number_as_text,
     _visible,
 )
-
-class Lines:
-    """The line and column of every value in one file, keyed by its location
-    there (("facts", 3, "cite", 0, "ref") for example).
-
-    Built from the parser's dicts, or lazily from the [location, line, column]
-    triples of the parse cache: a clean check never needs to look one up."""
-
-    def __init__(self, lines: dict[tuple, int] | None = None, columns: dict[tuple, int] | None = None,
-                 triples: list | None = None):
-        self._lines, self._columns, self._triples = lines, columns, triples
-
-    def _load(self) -> None:
-        if self._lines is None:
-            self._lines, self._columns = {}, {}
-            for loc, line, column in self._triples or ():
-                self._lines[tuple(loc)] = line
-                self._columns[tuple(loc)] = column
-            self._triples = None
-
-    def get(self, loc: tuple) -> int | None:
-        self._load()
-        return self._lines.get(loc)
-
-    def column(self, loc: tuple) -> int:
-        self._load()
-        return (self._columns or {}).get(loc, 0)
-
-    def triples(self) -> list:
-        self._load()
-        return [[list(loc), line, self._columns.get(loc, 0)] for loc, line in self._lines.items()]
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a record was written: a workspace-relative path, its line, and
-    the lines of the file it is in, with the record's own location there."""
-
-    path: str
-    lines: Lines | None = None
-    prefix: tuple = ()
-
-    @property
-    def line(self) -> int:
-        """The line the record starts on (0 for a record made by briefgen itself)."""
-        return self.line_of()
-
-    def line_of(self, *loc: str | int) -> int:
-        """The line of the value at `loc` (inside this record), or of its nearest enclosing value."""
-        return self._find(loc)[0]
-
-    def column_of(self, *loc: str | int) -> int:
-        return self._find(loc)[1]
-
-    def field_of(self, *loc: str | int) -> str:
-        """The path of the value at `loc`, from the top of its file ("facts[3].cite[0].ref")."""
-        return field_path(self.prefix + loc)
-
-    def _find(self, loc: tuple) -> tuple[int, int]:
-        if self.lines is None:
-            return 0, 0
-        while True:
-            found = self.lines.get(self.prefix + loc)
-            if found is not None or not loc:
-                return (found, self.lines.column(self.prefix + loc)) if found else (1, 0)
-            loc = loc[:-1]
-
-
-def field_path(loc: tuple) -> str:
-    """("facts", 3, "cite", 0, "ref") -> "facts[3].cite[0].ref"."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-_NOWHERE = Origin(path="")
-
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import BUILTIN_TEMPLATES, CONFIG_FILE, SOURCES_DIR, TEMPLATE_SUFFIX, TEMPLATES_DIR, shown, workspace_file
-from briefgen.source.model import Config, Origin
+from briefgen.source.model import Config
+from briefgen.source.origin import Origin
 from briefgen.source.tree import FileTree, SourceTree
 from briefgen.source.validate import validate
 from briefgen.source.yamlread import Bad, read_yaml

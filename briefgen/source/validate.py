@@ -14,7 +14,8 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Problem
-from briefgen.source.model import Origin, Record, field_path
+from briefgen.source.model import Record
+from briefgen.source.origin import Origin, field_path
 
 
 def validate(model: type[Record], what: str, item: dict, origin: Origin,

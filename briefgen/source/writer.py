@@ -32,7 +32,6 @@ replaced atomically.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,13 +39,15 @@ from pathlib import Path
 from typing import Iterable, Literal, Mapping
 
 from briefgen.errors import BriefgenError, Problem
-from briefgen.project import SOURCES_DIR
+from briefgen.paths import SOURCES_DIR
+from briefgen.source.yamltext import (
+    block_map, clean, ending, flow, line_end, line_start, list_item, next_line, one_line, pairs, parse,
+    plain, plain_document, splice, value_end, value_of,
+)
 
 Kind = Literal["reference", "fact", "brief"]
 KINDS = ("reference", "fact", "brief")
 MISSING = "missing"  # the digest of a file that does not exist
-WIDTH = 100  # a list or mapping is written on one line ([a, b]) if its line stays this short
-_NL = re.compile(r"\r?\n")  # (a lone CR does not end a line here)
 
 
 def digest(data: bytes | None) -> str:
@@ -101,11 +102,11 @@ class SourceFile:
             raise BriefgenError(Problem(rel, 0, f"cannot read the file: {exc.strerror}", "unreadable-file")) from None
         source = cls(root, rel, path, raw, expected or digest(raw))
         source._fresh(raw)
-        from briefgen.source.load import _Bad, read_yaml
+        from briefgen.source.yamlread import Bad, read_yaml
 
         try:
             data, _ = read_yaml(raw or b"")
-        except _Bad as bad:
+        except Bad as bad:
             raise BriefgenError(Problem(rel, bad.line, f"{bad.message}; fix this before the file can be edited",
                                         bad.code)) from None
         if not isinstance(data, (dict, type(None))):
@@ -123,7 +124,7 @@ class SourceFile:
     # ------------------------------------------------------------ reading
     def records(self, kind: Kind) -> dict[str, dict]:
         """The records of `kind` in the current text, by id, as plain data."""
-        data = _plain_document(self.text).get(_list(kind)) or []
+        data = plain_document(self.text).get(_list(kind)) or []
         return {r["id"]: r for r in data if isinstance(r, dict) and isinstance(r.get("id"), str)} \
             if isinstance(data, list) else {}
 
@@ -137,7 +138,7 @@ class SourceFile:
         _list(kind)
         data = dict(data)
         data = {"id": data.pop("id", record_id), **data}
-        tree, plain = _parse(self.text), _plain_document(self.text)
+        tree, plain = parse(self.text), plain_document(self.text)
         found = _find(tree, plain, kind, record_id)
         if data["id"] != record_id or found is None:
             self._refuse_taken(tree, plain, data["id"])
@@ -150,14 +151,14 @@ class SourceFile:
             splices = _patch_mapping(self.text, node, old, data)
             if not splices:
                 return "unchanged"
-            self.text = _splice(self.text, splices)
+            self.text = splice(self.text, splices)
             result = "changed"
         self.wanted[(kind, record_id)] = None
         self.wanted[(kind, data["id"])] = {k: v for k, v in data.items() if v is not None}
         return result
 
     def remove(self, kind: Kind, record_id: str) -> None:
-        tree, plain = _parse(self.text), _plain_document(self.text)
+        tree, plain = parse(self.text), plain_document(self.text)
         found = _find(tree, plain, kind, record_id)
         if found is None:
             raise BriefgenError(Problem(self.rel, 0, f"there is no {kind} '{record_id}' in this file", "no-such-id"))
@@ -177,7 +178,7 @@ class SourceFile:
     def data(self) -> bytes:
         text = self.text
         if not self.original and text:  # a new (or empty) file says where its schema is
-            text = f"# yaml-language-server: $schema={_schema_path(self.path, self.root)}{_ending(text)}" + text
+            text = f"# yaml-language-server: $schema={_schema_path(self.path, self.root)}{ending(text)}" + text
         return ("\ufeff" if self.bom else "").encode() + text.encode("utf-8")
 
     def verified(self) -> bytes | None:
@@ -214,7 +215,7 @@ class SourceFile:
         return new
 
     def write(self, data: bytes) -> bool:
-        from briefgen.build.output import write_atomic
+        from briefgen.files import write_atomic
 
         self._fresh(self.path.read_bytes() if self.path.exists() else None)
         write_atomic(source_path(self.root, self.rel), data)
@@ -269,31 +270,9 @@ def _schema_path(path: Path, root: Path) -> str:
 # ---------------------------------------------------------------- where things are
 
 
-def _parse(text: str):
-    """The ruamel.yaml node tree of `text` (None for a file of comments only)."""
-    from ruamel.yaml import YAML
-
-    return YAML().compose(text)
-
-
-def _plain_document(text: str) -> dict:
-    from briefgen.source.load import read_yaml
-
-    data, _ = read_yaml(text.encode("utf-8"))
-    return data if isinstance(data, dict) else {}
-
-
-def _pairs(node) -> list:
-    return node.value if node is not None and node.tag.endswith(":map") else []
-
-
-def _value_of(mapping, key: str):
-    return next(((k, v) for k, v in _pairs(mapping) if k.value == key), (None, None))
-
-
 def _find(tree, plain: dict, kind: str, record_id: str):
     """The mapping node of the record and its plain data, or None."""
-    _, seq = _value_of(tree, _list(kind))
+    _, seq = value_of(tree, _list(kind))
     items = plain.get(_list(kind))
     if seq is None or not seq.tag.endswith(":seq") or not isinstance(items, list):
         return None
@@ -303,67 +282,28 @@ def _find(tree, plain: dict, kind: str, record_id: str):
     return None
 
 
-def _end(text: str, node, key=None) -> int:
-    """Where the value `node` (of `key`) ends: its last character that is not space."""
-    if node.tag.endswith((":map", ":seq")) and not node.flow_style and node.value:
-        last = node.value[-1]
-        return _end(text, last[1], last[0]) if isinstance(last, tuple) else _end(text, last)
-    if key is not None and node.start_mark.index == node.end_mark.index:  # `key:` and no value
-        return text.index(":", key.end_mark.index) + 1
-    end = node.end_mark.index
-    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
-        end -= 1
-    return end
-
-
-def _line_start(text: str, i: int) -> int:
-    return text.rfind("\n", 0, i) + 1
-
-
-def _line_end(text: str, i: int) -> int:
-    m = _NL.search(text, i)
-    return m.start() if m else len(text)
-
-
-def _next_line(text: str, i: int) -> int:
-    m = _NL.search(text, i)
-    return m.end() if m else len(text)
-
-
-def _ending(text: str) -> str:
-    """The line ending most of `text`'s lines have (LF if none)."""
-    endings = _NL.findall(text)
-    return max(("\n", "\r\n"), key=endings.count) if endings else "\n"
-
-
-def _splice(text: str, splices: list[tuple[int, int, str]]) -> str:
-    for start, end, new in sorted(splices, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
 # ---------------------------------------------------------------- edits
 
 
 def _patch_mapping(text: str, node, old: dict, new: dict) -> list[tuple[int, int, str]]:
     """Splices that make the mapping `node` (holding `old`) say `new`, keeping what does not change."""
     if node.flow_style:
-        return [] if _plain(old) == _plain(_clean(new)) else \
-            [(node.start_mark.index, node.end_mark.index, _flow(_clean(new)))]
-    col, nl, splices = node.start_mark.column, _ending(text), []
+        return [] if plain(old) == plain(clean(new)) else \
+            [(node.start_mark.index, node.end_mark.index, flow(clean(new)))]
+    col, nl, splices = node.start_mark.column, ending(text), []
     pairs = {k.value: (k, v) for k, v in node.value}
     for key, (knode, vnode) in pairs.items():
         value = new.get(key)
         if value is None:  # removed: its lines go, if it starts its line
-            if text[_line_start(text, knode.start_mark.index):knode.start_mark.index].strip():
-                return [(node.start_mark.index, _end(text, node), _block_map(_clean(new), col, nl)[col:])]
-            splices.append((_line_start(text, knode.start_mark.index), _next_line(text, _end(text, vnode, knode)), ""))
-        elif _plain(old.get(key)) != _plain(value):
+            if text[line_start(text, knode.start_mark.index):knode.start_mark.index].strip():
+                return [(node.start_mark.index, value_end(text, node), block_map(clean(new), col, nl)[col:])]
+            splices.append((line_start(text, knode.start_mark.index), next_line(text, value_end(text, vnode, knode)), ""))
+        elif plain(old.get(key)) != plain(value):
             splices += _patch_value(text, knode, vnode, old.get(key), value, nl)
     added = {k: v for k, v in new.items() if k not in pairs and v is not None}
     if added:
-        at = _line_end(text, _end(text, node))
-        splices.append((at, at, nl + _block_map(added, col, nl)))
+        at = line_end(text, value_end(text, node))
+        splices.append((at, at, nl + block_map(added, col, nl)))
     return splices
 
 
@@ -375,179 +315,79 @@ def _patch_value(text: str, knode, vnode, old, new, nl: str) -> list[tuple[int, 
     if is_seq and not vnode.flow_style and isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         splices = []
         for item, was, now in zip(vnode.value, old, new):
-            if _plain(was) == _plain(now):
+            if plain(was) == plain(now):
                 continue
             if item.tag.endswith(":map") and isinstance(was, dict) and isinstance(now, Mapping):
                 splices += _patch_mapping(text, item, was, dict(now))
             else:
-                lines = _item(now, item.start_mark.column - 2, nl)
-                splices.append((item.start_mark.index, _end(text, item), lines[item.start_mark.column:]))
+                lines = list_item(now, item.start_mark.column - 2, nl)
+                splices.append((item.start_mark.index, value_end(text, item), lines[item.start_mark.column:]))
         return splices
-    start, end = vnode.start_mark.index, _end(text, vnode, knode)
+    start, end = vnode.start_mark.index, value_end(text, vnode, knode)
     if start == vnode.end_mark.index:  # an empty value: `key:` alone
         start = end
     style = vnode.style if isinstance(new, str) and vnode.tag.endswith(":str") else None
-    inline = _inline(new, len(knode.value) + col + 2, style)
+    inline = one_line(new, len(knode.value) + col + 2, style)
     if inline is not None and not (is_map or is_seq) or (inline is not None and vnode.flow_style):
         return [(start, end, (" " if start != vnode.start_mark.index else "") + inline)]
-    return [(knode.start_mark.index, end, _block_map({knode.value: new}, col, nl, style)[col:])]
+    return [(knode.start_mark.index, end, block_map({knode.value: new}, col, nl, style)[col:])]
 
 
 def _add(text: str, tree, plain: dict, kind: str, data: dict, fresh: bool = False) -> str:
-    nl = _ending(text)
-    key, seq = _value_of(tree, _list(kind))
+    nl = ending(text)
+    key, seq = value_of(tree, _list(kind))
     if seq is not None and seq.tag.endswith(":seq") and seq.flow_style:  # facts: [...]: re-written as a block
         old = plain.get(_list(kind)) or []
-        block = nl.join(_item(r, 2, nl) for r in [*old, data])
-        return _splice(text, [(text.index(":", key.end_mark.index) + 1, seq.end_mark.index, nl + block)])
+        block = nl.join(list_item(r, 2, nl) for r in [*old, data])
+        return splice(text, [(text.index(":", key.end_mark.index) + 1, seq.end_mark.index, nl + block)])
     if seq is not None and seq.tag.endswith(":seq") and seq.value:
         items, dash = seq.value, _dash_column(text, seq.value[0])
-        between = [text[_end(text, a):b.start_mark.index] for a, b in zip(items, items[1:])]
+        between = [text[value_end(text, a):b.start_mark.index] for a, b in zip(items, items[1:])]
         spaced = any(re.search(r"\n[ \t]*\r?\n", s) for s in between) if between \
             else fresh or bool(re.search(r"\n[ \t]*\r?\n[ \t]*- ", text))
-        last_top = _pairs(tree)[-1][1] is seq
-        at = len(text) if last_top else _line_end(text, _end(text, items[-1]))
+        last_top = pairs(tree)[-1][1] is seq
+        at = len(text) if last_top else line_end(text, value_end(text, items[-1]))
         lead = (nl if text and not text.endswith("\n") else "") if last_top else nl
-        return text[:at] + lead + (nl if spaced else "") + _item(data, dash, nl) + (nl if last_top else "") + \
+        return text[:at] + lead + (nl if spaced else "") + list_item(data, dash, nl) + (nl if last_top else "") + \
             text[at:]
     if key is not None:  # `references:` with nothing, or []
         if seq.tag.endswith(":map") or seq.tag.endswith(":str") and seq.value:
             raise BriefgenError(Problem("", seq.start_mark.line + 1, f"'{_list(kind)}' is not a list; fix it "
                                         "before adding to it", "not-a-list"))
-        text = _splice(text, [(seq.start_mark.index, seq.end_mark.index, "")])
-        at = _line_end(text, key.start_mark.index)
-        return text[:at] + nl + _item(data, 2, nl) + text[at:]
+        text = splice(text, [(seq.start_mark.index, seq.end_mark.index, "")])
+        at = line_end(text, key.start_mark.index)
+        return text[:at] + nl + list_item(data, 2, nl) + text[at:]
     lead = nl if text and not text.endswith("\n") else ""
-    if tree is not None and _pairs(tree):
+    if tree is not None and pairs(tree):
         lead += nl
-    return text + lead + f"{_list(kind)}:{nl}" + _item(data, 2, nl) + nl
+    return text + lead + f"{_list(kind)}:{nl}" + list_item(data, 2, nl) + nl
 
 
 def _dash_column(text: str, item) -> int:
-    start = _line_start(text, item.start_mark.index)
+    start = line_start(text, item.start_mark.index)
     return text.index("-", start) - start
 
 
 def _remove(text: str, tree, plain: dict, kind: str, node) -> str:
-    key, seq = _value_of(tree, _list(kind))
-    if seq.flow_style or text[_line_start(text, node.start_mark.index):node.start_mark.index].strip() != "-":
+    key, seq = value_of(tree, _list(kind))
+    if seq.flow_style or text[line_start(text, node.start_mark.index):node.start_mark.index].strip() != "-":
         rest = [r for r, n in zip(plain[_list(kind)], seq.value) if n is not node]
-        new = _flow(rest) if seq.flow_style else (_ending(text) + _ending(text).join(_item(r, 2, _ending(text)) for r in rest))
-        return _splice(text, [(text.index(":", key.end_mark.index) + 1, _end(text, seq), " " + new if seq.flow_style
+        new = flow(rest) if seq.flow_style else (ending(text) + ending(text).join(list_item(r, 2, ending(text)) for r in rest))
+        return splice(text, [(text.index(":", key.end_mark.index) + 1, value_end(text, seq), " " + new if seq.flow_style
                                else new)])
-    start, end = _line_start(text, node.start_mark.index), _next_line(text, _end(text, node))
+    start, end = line_start(text, node.start_mark.index), next_line(text, value_end(text, node))
     dash = _dash_column(text, node)
     while start > 0:  # its own comments, just above it
-        above = _line_start(text, start - 1)
+        above = line_start(text, start - 1)
         line = text[above:start]
         if not line.strip().startswith("#") or len(line) - len(line.lstrip(" ")) != dash:
             break
         start = above
-    before = text[_line_start(text, start - 1):start] if start else ""
-    after = text[end:_next_line(text, end)]
+    before = text[line_start(text, start - 1):start] if start else ""
+    after = text[end:next_line(text, end)]
     if not after.strip() and after and (not before.strip() or node is seq.value[0]):
         end += len(after)  # one blank line fewer
     return text[:start] + text[end:]
 
 
 # ---------------------------------------------------------------- new text
-
-
-def _clean(data: Mapping) -> dict:
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def _plain(value: object) -> object:
-    """A value as briefgen's reader would give it back: text, lists and mappings."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    return None if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-
-
-# Text that every YAML reader takes as the same plain text; anything else
-# is written in double quotes (ruamel would otherwise write '? g' bare).
-_PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*(?:[:#,'][^ :#\[\]{},\"'\\][^:#\[\]{},\"'\\]*)*")
-_FLOW_PLAIN = re.compile(r"[A-Za-z0-9(\u00c0-\uffff][^:#\[\]{},\"'\\]*")  # inside [ ] or { }: none of those
-_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]")  # line breaks to YAML, or a BOM: never bare
-_YAML = None
-
-
-def _scalar(value: object, flow: bool, style: str | None = None, col: int = 0) -> str:
-    """One scalar as ruamel.yaml writes it in a block (or, with `flow`, inside [ ])."""
-    global _YAML
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
-
-    if _YAML is None:
-        from ruamel.yaml import YAML
-
-        _YAML = YAML()
-        _YAML.width = 4096  # never re-wrap a line
-    if isinstance(value, str):
-        plain = (_FLOW_PLAIN if flow else _PLAIN).fullmatch(value) and value == value.strip() and \
-            not _BREAKS.search(value)
-        if style in ("|", ">") and not flow and value == value.strip() and not _BREAKS.search(value) and \
-                (style == "|" or "\n" not in value):
-            value = (LiteralScalarString if style == "|" else FoldedScalarString)(value)
-        else:
-            value = value if plain else DoubleQuotedScalarString(value)
-    elif not isinstance(value, (int, float)) or isinstance(value, bool):
-        value = str(value).lower() if isinstance(value, bool) else str(value)
-    if flow:
-        from ruamel.yaml.comments import CommentedSeq
-
-        value = CommentedSeq([value])
-        value.fa.set_flow_style()
-    out = io.StringIO()
-    _YAML.width = max(40, 88 - col) if isinstance(value, FoldedScalarString) else 4096
-    _YAML.dump(value if flow else {"k": value}, out)
-    text = out.getvalue().rstrip("\n")
-    return text[1:-1] if flow else text[3:]
-
-
-def _inline(value: object, col: int = 0, style: str | None = None) -> str | None:
-    """`value` written on one line (a list or mapping in flow style, if short enough), or None."""
-    if isinstance(value, (list, tuple, Mapping)):
-        text = _flow(value)
-        return text if col + len(text) <= WIDTH else None
-    text = _scalar(value, False, style, col)
-    return None if "\n" in text else text
-
-
-def _flow(value: object) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_flow(v) for v in value if v is not None) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items() if v is not None) + "}"
-    return _scalar(value, True)
-
-
-def _block_map(data: Mapping, col: int, nl: str, style: str | None = None) -> str:
-    """The mapping `data` in block style, each key at column `col` (the first one indented too)."""
-    lines = []
-    for key, value in data.items():
-        head = " " * col + _scalar(key, False) + ":"
-        inline = _inline(value, len(head) + 1, style)
-        if inline is not None:
-            lines.append(f"{head} {inline}")
-        elif isinstance(value, Mapping):
-            lines += [head, _block_map(_clean(value), col + 2, nl)]
-        elif isinstance(value, (list, tuple)):
-            lines += [head, *(_item(v, col + 2, nl) for v in value if v is not None)]
-        else:  # a block scalar: `>-` and its lines
-            text = _scalar(value, False, style, col + 2)
-            lines.append(f"{head} " + _NL.sub(lambda _: nl + " " * col, text))
-    return nl.join(lines)
-
-
-def _item(value: object, dash: int, nl: str) -> str:
-    """One item of a block list, its dash at column `dash`."""
-    if isinstance(value, Mapping):
-        return " " * dash + "- " + _block_map(_clean(value), dash + 2, nl)[dash + 2:]
-    inline = _inline(value, dash + 2)
-    if inline is not None:
-        return " " * dash + "- " + inline
-    if isinstance(value, (list, tuple)):
-        return " " * dash + "- " + nl.join(_item(v, dash + 2, nl) for v in value)[dash + 2:]
-    return " " * dash + "- " + _NL.sub(lambda _: nl + " " * (dash + 2), _scalar(value, False, None, dash + 2))

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from briefgen import __version__
-from briefgen.source.model import Lines
+from briefgen.source.origin import Lines
 
 try:  # the C composer is several times faster
     from yaml import CSafeLoader as _Loader
