@@ -63,6 +63,9 @@ class Watchdog:
         self._due: dict[int, float] = {}  # thread ident -> monotonic deadline
         self._fired: set[int] = set()
         self._thread: threading.Thread | None = None
+        self._closed = False
+
+    IDLE = 5.0  # seconds the thread waits with nothing to watch before it ends
 
     @contextlib.contextmanager
     def limit(self, seconds: float | None):
@@ -87,7 +90,7 @@ class Watchdog:
 
     def _watch(self) -> None:
         with self._cond:
-            while True:
+            while not self._closed:
                 now = time.monotonic()
                 for thread, due in list(self._due.items()):
                     if due <= now:
@@ -95,7 +98,23 @@ class Watchdog:
                         self._fired.add(thread)
                         _raise_in(thread, Overtime)
                 soonest = min(self._due.values(), default=None)
-                self._cond.wait(None if soonest is None else max(0.0, soonest - now))
+                if soonest is None and not self._cond.wait(self.IDLE):
+                    if not self._due:  # nothing to watch for a while: the thread ends, and starts again if needed
+                        break
+                elif soonest is not None:
+                    self._cond.wait(max(0.0, soonest - now))
+            self._thread = None
+
+    def close(self) -> None:
+        """End the watchdog's thread (a later `limit` starts it again)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+        with self._cond:
+            self._closed = False
 
 
 class deadline:
@@ -110,7 +129,10 @@ class deadline:
         return self
 
     def __exit__(self, *exc_info):
-        return self._block.__exit__(*exc_info)
+        try:
+            return self._block.__exit__(*exc_info)
+        finally:
+            self.watchdog.close()
 
 
 class _Failure(Generic[T]):
@@ -140,20 +162,31 @@ def run(tasks: list[T], work: Callable[[T], R], on_fail: Callable[[T, str, str],
 
     if not processes:
         watchdog = Watchdog()
-        for task in tasks:
-            yield result(task, _limited(work, task, limits, watchdog))
+        try:
+            for task in tasks:
+                yield result(task, _limited(work, task, limits, watchdog))
+        finally:
+            watchdog.close()
         return
-    remaining = list(range(len(tasks)))
+    # When a worker dies, the pool fails every task it had not finished, and
+    # which one killed it is not known.  The rest then run one at a time until
+    # the task that dies alone is found; then side by side again.
+    remaining, alone = list(range(len(tasks))), False
     while remaining:
-        with _Pool(tasks, work, limits, min(workers, len(remaining)), prepare) as pool:
+        size = 1 if alone else min(workers, len(remaining))
+        with _Pool(tasks, work, limits, size, prepare) as pool:
             futures = [pool.submit(i) for i in remaining]
             for n, (i, future) in enumerate(zip(remaining, futures, strict=True)):
                 try:
-                    yield result(tasks[i], future.result())
+                    outcome = future.result()
                 except concurrent.futures.process.BrokenProcessPool:
-                    yield on_fail(tasks[i], "the renderer stopped abruptly (out of memory, or a crash)", "")
-                    remaining = remaining[n + 1:]
+                    if size == 1:  # one worker runs the tasks in order: this one was running
+                        yield on_fail(tasks[i], "the renderer stopped abruptly (out of memory, or a crash)", "")
+                        remaining, alone = remaining[n + 1:], False
+                    else:
+                        remaining, alone = remaining[n:], True
                     break
+                yield result(tasks[i], outcome)
             else:
                 remaining = []
 

@@ -59,14 +59,26 @@ class FileTree:
         self.refused: list[str] = []
 
     def files(self) -> list[str]:
-        base = self.root / SOURCES_DIR
-        found, refused = [], []
-        for pattern in ("*" + s for s in SOURCE_SUFFIXES):
-            for path in base.rglob(pattern):
+        """Every source file, following links to folders (each folder once);
+        files reached through a link leading outside the workspace are refused."""
+        found, refused, seen = [], [], set()
+        pending = [self.root / SOURCES_DIR]
+        while pending:
+            folder = pending.pop()
+            try:
+                real = folder.resolve()
+                entries = sorted(folder.iterdir())
+            except (OSError, RuntimeError):
+                continue
+            if real in seen:
+                continue  # a link loop, or a folder linked twice
+            seen.add(real)
+            for path in entries:
                 rel = path.relative_to(self.root).as_posix()
-                if not path.is_file():
-                    continue
-                (found if inside(path, (self.root,)) else refused).append(rel)
+                if path.is_dir():
+                    pending.append(path)
+                elif path.is_file() and path.suffix in SOURCE_SUFFIXES:
+                    (found if inside(path, (self.root,)) else refused).append(rel)
         self.refused = sorted(refused)
         return sorted(found, key=lambda rel: rel[len(SOURCES_DIR) + 1:])
 
@@ -92,10 +104,10 @@ class GitTree:
         except (OSError, subprocess.CalledProcessError):
             raise BriefgenError(f"'{revision}' is not a git revision of the repository holding {root}") from None
         self.prefix = prefix  # the workspace's path inside the repository, '' or 'dir/'
-        listed = self._git("ls-tree", "-r", "-z", "--name-only", revision, "--", self.prefix + SOURCES_DIR)
+        # Run in the workspace folder, ls-tree takes and gives paths relative to it.
+        listed = self._git("ls-tree", "-r", "-z", "--name-only", revision, "--", SOURCES_DIR)
         names = [n.decode("utf-8", "surrogateescape") for n in listed.split(b"\0") if n]
-        self._files = sorted((n[len(self.prefix):] for n in names if is_source(n[len(self.prefix):])),
-                             key=lambda rel: rel[len(SOURCES_DIR) + 1:])
+        self._files = sorted((n for n in names if is_source(n)), key=lambda rel: rel[len(SOURCES_DIR) + 1:])
 
     def _git(self, *args: str) -> bytes:
         return subprocess.run(["git", "-C", str(self.root), *args], check=True, capture_output=True).stdout

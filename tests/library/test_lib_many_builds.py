@@ -94,8 +94,6 @@ def test_gc_state_is_restored_not_forced_on(workspace, tmp_path):
         gc.enable()
 
 
-@pytest.mark.xfail(strict=True, reason="every HTML-only build leaves its Watchdog's daemon thread running for "
-                   "good: a process that builds N times holds N idle threads (see test_lib_runner)")
 def test_many_builds_leave_no_threads(workspace, tmp_path):
     request = BuildRequest(formats=("html",), out_dir=tmp_path / "out", force=True)
     build(Project.open(workspace), request)

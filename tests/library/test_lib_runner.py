@@ -182,9 +182,6 @@ def test_run_in_two_processes_a_dead_worker_and_the_rest_run():
     assert out[4] == ("ok", 3)
 
 
-@pytest.mark.xfail(strict=True, reason="runner.run blames the first task whose future the broken pool fails: a "
-                   "task that was running in the other worker when one worker died is reported as crashed "
-                   "(its result is lost), not re-run like the tasks after it")
 def test_run_in_two_processes_a_dead_worker_does_not_fail_its_neighbour():
     out, _ = results([0.5, "die", 2], processes=True, workers=2, limits=Limits(5.0))
     assert out[0] == ("ok", 0.5)
@@ -217,9 +214,6 @@ def test_prepare_runs_before_forked_workers():
         assert calls == [1]
 
 
-@pytest.mark.xfail(strict=True, reason="each Watchdog starts a daemon thread that loops forever: every in-process "
-                   "`run` (every HTML-only build) and every `deadline` without a watchdog leaves one more thread "
-                   "behind, and once one is left later process pools are spawned instead of forked")
 def test_run_leaves_no_thread_behind():
     before = set(threading.enumerate())
     list(runner.run([1, 2], work, on_fail, limits=Limits(LIMIT), processes=False))

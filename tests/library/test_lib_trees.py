@@ -88,9 +88,6 @@ def test_git_tree_sees_only_committed_files(repo_with_edit):
     assert "sources/new.yaml" in FileTree(root).files()
 
 
-@pytest.mark.xfail(strict=True, reason="GitTree runs `git -C <workspace> ls-tree ... -- <prefix>sources`: ls-tree takes "
-                   "pathspecs relative to the working directory, so a workspace in a subfolder of the repository "
-                   "lists no source files at all (and loads as empty)")
 def test_git_tree_of_a_workspace_in_a_subfolder(make_workspace, tmp_path):
     root = make_workspace()  # tmp_path/ws
     repo = tmp_path
@@ -217,9 +214,6 @@ def test_file_in_a_linked_folder_outside_is_not_read(linked_folder):
     assert not any("linked" in rel for rel in project.read)
 
 
-@pytest.mark.xfail(strict=True, reason="FileTree's docstring says a source file in a linked folder leading outside "
-                   "the workspace is listed in `refused` and reported; Path.rglob (3.11) does not descend into "
-                   "linked folders, so the file is silently skipped with no problem at all")
 def test_file_in_a_linked_folder_outside_is_reported(linked_folder):
     sources = load(Project.open(linked_folder))
     assert [(p.path, p.code) for p in sources.problems] == [("sources/linked/facts2.yaml", "outside-workspace")]
