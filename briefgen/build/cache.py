@@ -55,7 +55,8 @@ class Cache:
         return cache
 
     def fresh(self, name: str, path: Path, digest: str) -> bool:
-        """Was `path` written from inputs with this digest, and is it untouched since?"""
+        """Was `path` written from inputs with this digest, is it untouched
+        since, and does every file its renderer read still hold what it did?"""
         entry = self.files.get(name)
         if not isinstance(entry, dict) or entry.get("digest") != digest:
             return False
@@ -63,12 +64,24 @@ class Cache:
             stat = path.stat()
         except OSError:
             return False
-        return entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+        if entry.get("size") != stat.st_size or entry.get("mtime_ns") != stat.st_mtime_ns:
+            return False
+        loaded = entry.get("loaded", [])
+        return isinstance(loaded, list) and all(_same_file(item) for item in loaded)
 
-    def record(self, name: str, path: Path, digest: str) -> None:
+    def record(self, name: str, path: Path, digest: str, workspace: str = "",
+               loaded: tuple[tuple[str, str], ...] = ()) -> None:
+        """Note what `path` was made from: the digest of its inputs, the
+        workspace that wrote it, and the files its renderer read."""
         stat = path.stat()
-        self.files[name] = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        self.files[name] = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                            "workspace": workspace, "loaded": [list(item) for item in loaded]}
         self.changed = True
+
+    def written_by(self, name: str, workspace: str) -> bool:
+        """Did a build of `workspace` write the file `name`?"""
+        entry = self.files.get(name)
+        return isinstance(entry, dict) and entry.get("workspace") == workspace
 
     def forget(self, name: str) -> None:
         if self.files.pop(name, None) is not None:
@@ -86,3 +99,12 @@ def digest(*parts: str | bytes) -> str:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
+
+
+def _same_file(item: object) -> bool:
+    """Does the file still hold what it held (`item`: [path, sha256])?"""
+    try:
+        path, sha = item
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha
+    except (OSError, TypeError, ValueError):
+        return False

@@ -44,6 +44,7 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     note: str | None = None  # what fitting did, for the person running the build
+    loaded: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # file name -> files read
 
 
 def _short(url: str) -> str:
@@ -81,6 +82,7 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
         for b in backends:
             out = fitted.layout.output() if b is paged else b.render(document)
             rendered.files[f"{job.stem}{b.suffix}"] = out.data
+            rendered.loaded[f"{job.stem}{b.suffix}"] = out.loaded
             what = f"{job.kind} '{job.stem}'"
             rendered.warnings += [brief.problem((), f"{what}: blocked resource {_short(url)} (missing, or not a file "
                                                 "inside the workspace)", "blocked-resource", "warning")

@@ -34,6 +34,7 @@ def file_names(stem: str, formats=FORMATS) -> list[str]:
 class OutputFolder:
     def __init__(self, project: Project, path: Path, own: bool):
         self.project, self.path = project, path
+        self.workspace = str(project.root.resolve())  # whose files these are, in a folder others may share
         self.own = own  # the workspace's own output/ (a folder named by the build may be shared)
         self.cache = Cache.open(path)
         # The documents in the folder, by stem, as their manifests say: read
@@ -58,7 +59,7 @@ class OutputFolder:
         for name, data in rendered.files.items():
             path = output_path(self.path, name)
             write_atomic(path, data)
-            self.cache.record(name, path, d)
+            self.cache.record(name, path, d, self.workspace, rendered.loaded.get(name, ()))
             self.written.append(path)
             if name.endswith(manifest.SUFFIX):
                 self.documents[name[: -len(manifest.SUFFIX)]] = json.loads(data)
@@ -79,6 +80,8 @@ class OutputFolder:
         if not self.own:
             return
         for stem, data in list(self.documents.items()):
+            if not self.cache.written_by(f"{stem}{manifest.SUFFIX}", self.workspace):
+                continue  # another workspace's document (the folder is shared), or one the cache forgot
             kind, ident = data["kind"], data["id"]
             if kind == "brief" and stem == ident and ident not in base.briefs:
                 self.remove_document(stem, f"brief '{ident}' is no longer in the sources")
@@ -117,7 +120,7 @@ class OutputFolder:
         from briefgen.render.html import render_index
 
         write_atomic(path, render_index(entries, self.project, title).encode("utf-8"))
-        self.cache.record(INDEX_NAME, path, d)
+        self.cache.record(INDEX_NAME, path, d, self.workspace)
         self.written.append(path)
 
     def release_leftovers(self) -> list[str]:

@@ -52,6 +52,9 @@ class Output:
     data: bytes
     blocked: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
+    # (real path, sha256) of every file the renderer read (images and
+    # stylesheets a template asks for): inputs of the file, like its sources.
+    loaded: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

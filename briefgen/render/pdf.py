@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Pdf:
     pages: int
     blocked: tuple[str, ...] = ()  # URLs the document asked for and did not get
     messages: tuple[str, ...] = ()  # WeasyPrint's other warnings (CSS it ignored, ...)
+    loaded: tuple[tuple[str, str], ...] = ()  # (real path, sha256) of every file it read
 
 
 class BlockedResource(ValueError):
@@ -46,6 +48,7 @@ def _fetcher_class():
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.roots = roots
             self.blocked: list[str] = []
+            self.served: dict[str, bytes] = {}  # every file served, by its real path: inputs of the document
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
@@ -54,7 +57,9 @@ def _fetcher_class():
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path))
                 if inside(path, self.roots):
-                    return URLFetcherResponse(path.resolve().as_uri(), path.read_bytes())
+                    data = path.read_bytes()
+                    self.served[str(path.resolve())] = data
+                    return URLFetcherResponse(path.resolve().as_uri(), data)
             self.blocked.append(url)
             raise BlockedResource(f"blocked resource: {url}")
 
@@ -207,12 +212,13 @@ class Layout:
         with _weasyprint_log() as messages, _font_timestamps_kept():
             data = self.document.write_pdf(pdf_variant=variant)
         other = tuple(m for m in [*self._messages, *messages] if BlockedResource.__name__ not in m)
-        return Pdf(data, self.pages, tuple(self._fetcher.blocked), other)
+        loaded = tuple(sorted((path, hashlib.sha256(raw).hexdigest()) for path, raw in self._fetcher.served.items()))
+        return Pdf(data, self.pages, tuple(self._fetcher.blocked), other, loaded)
 
 
     def output(self) -> Output:
         pdf = self.pdf(self.variant)
-        return Output(pdf.data, pdf.blocked, pdf.messages)
+        return Output(pdf.data, pdf.blocked, pdf.messages, pdf.loaded)
 
 
 def html_to_pdf(html: str, base_dir: Path, roots: tuple[Path, ...], variant: str | None = DEFAULT_VARIANT) -> Pdf:
