@@ -367,7 +367,7 @@ def test_an_unreadable_file_hides_unknown_name_errors(make_workspace, refused):
     # facts.yaml cannot be parsed: briefs naming its facts and tags are not blamed
     root = make_workspace(facts="facts:\n  - id: [unclosed\n")
     (line,) = refused(root)
-    assert line.startswith("sources/facts.yaml:2: invalid YAML:")
+    assert line == "sources/facts.yaml:2: a list opened with [ on this line is never closed: end it with ] on the same line"
 
 
 def test_a_tag_only_an_invalid_fact_has_is_not_a_second_error(make_workspace, refused):

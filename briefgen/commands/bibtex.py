@@ -9,7 +9,8 @@ import re
 
 
 from briefgen.errors import Problem
-from briefgen.commands.entries import Entry, _date_from_csl, _name_from_csl, _tidy, slug
+from briefgen.commands.entries import (NESTED_TOO_DEEP, Entry, Unreadable, _date_from_csl, _name_from_csl, _tidy,
+                                       slug, too_deep)
 
 
 BIBTEX_TYPES = {
@@ -65,7 +66,10 @@ def _bibtex(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
                 problems.append(Problem(where, line, f"entry '{block.key}' has no key to become the reference's id",
                                         "bad-entry"))
                 continue
-            entries.append(_tidy(_from_bibtex(block, line, latex)))
+            try:
+                entries.append(_tidy(_from_bibtex(block, line, latex)))
+            except Unreadable as exc:
+                problems.append(Problem(where, line, f"entry '{block.key}': {exc}", "bad-entry"))
     if not library.entries and not problems:
         problems.append(Problem(where, 1, "holds no BibTeX entries (nor is it a CSL-JSON list)", "bad-bibtex"))
     return entries, problems
@@ -87,8 +91,15 @@ def _from_bibtex(block, line: int, latex) -> Entry:
         entry.left_out.append(f"type '@{kind}' (imported as 'document')")
     entry.data["type"] = csl_type or "document"
 
+    for key, value in fields.items():  # the bound, before pylatexenc (which recurses) sees any of it
+        if too_deep(value, latex=True) is not None:
+            raise Unreadable(f"'{key}' is {NESTED_TOO_DEEP}")
+
     def text(value: str) -> str:
-        return " ".join(latex.latex_to_text(value).split())
+        try:
+            return " ".join(latex.latex_to_text(value).split())
+        except RecursionError:  # not reached: the bound above holds it
+            raise Unreadable(NESTED_TOO_DEEP) from None
 
     for role in ("author", "editor"):
         if fields.get(role):
@@ -160,17 +171,29 @@ def _balanced(text: str) -> bool:
 
 
 def _bibtex_date(fields: dict) -> str | None:
+    """The entry's date, None if it has none briefgen can read; a month or
+    day that is given but is none (`month = {13}`, `{³}`) is Unreadable."""
     if fields.get("date"):
         return _date_from_csl(fields["date"].strip())
     year = fields.get("year", "").strip().strip("{}")
-    if not re.fullmatch(r"\d{4}", year):
+    if not re.fullmatch(r"[0-9]{4}", year):
         return None
-    month = fields.get("month", "").strip().strip("{}").lower()[:3]
-    number = MONTHS.get(month) or (int(month) if month.isdigit() and 1 <= int(month) <= 12 else None)
-    if number is None:
+    month = fields.get("month", "").strip().strip("{}").strip()
+    if not month:
         return year
-    day = fields.get("day", "").strip()
-    return f"{year}-{number:02d}" + (f"-{int(day):02d}" if day.isdigit() and 1 <= int(day) <= 31 else "")
+    number = MONTHS.get(month.lower()[:3]) or _number(month, 12)
+    if number is None:
+        raise Unreadable(f"month '{month}' is not a month briefgen can read (1 to 12, or jan to dec)")
+    day = fields.get("day", "").strip().strip("{}").strip()
+    if day and _number(day, 31) is None:
+        raise Unreadable(f"day '{day}' is not a day briefgen can read (1 to 31)")
+    return f"{year}-{number:02d}" + (f"-{int(day):02d}" if day else "")
+
+
+def _number(text: str, most: int) -> int | None:
+    """`text` as a number from 1 to `most`, written in ASCII digits (str.isdigit
+    accepts superscripts, which int() refuses)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,2}", text) and 1 <= int(text) <= most else None
 
 
 # ---------------------------------------------------------------- checking

@@ -21,12 +21,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefgen.errors import BriefgenError, Problem
+from briefgen.errors import BriefgenError, Problem, terminal_text
 from briefgen.source.fields import CSL_TYPES, LONG_MAX
 from briefgen.source.model import Reference
 from briefgen.paths import SOURCES_DIR, shown
 from briefgen.commands.bibtex import _bibtex
-from briefgen.commands.entries import ALIASES, DATES, FIELDS, IGNORED, NAMES, Entry, _date_from_csl, _name_from_csl, _tidy, slug
+from briefgen.commands.entries import (ALIASES, DATES, FIELDS, IGNORED, JSON_HOOKS, NAMES, NESTED_TOO_DEEP, Entry,
+                                       _date_from_csl, _name_from_csl, _tidy, slug, too_deep, unreadable)
 
 @dataclass
 class Imported:
@@ -55,12 +56,15 @@ def read_entries(path: Path, shown_path: str) -> tuple[list[Entry], list[Problem
 
 
 def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
+    deep = too_deep(text)
+    if deep is not None:  # before json, whose decoder recurses
+        raise BriefgenError(Problem(where, text.count("\n", 0, deep) + 1, NESTED_TOO_DEEP, "bad-json"))
     try:
-        data = json.loads(text)
+        data = json.loads(text, **JSON_HOOKS)
     except json.JSONDecodeError as exc:
         raise BriefgenError(Problem(where, exc.lineno, f"not valid JSON: {exc.msg}", "bad-json")) from None
-    except RecursionError:
-        raise BriefgenError(Problem(where, 1, "not a CSL-JSON file: nested too deeply", "bad-json")) from None
+    except RecursionError:  # not reached: the bound above holds it
+        raise BriefgenError(Problem(where, 1, NESTED_TOO_DEEP, "bad-json")) from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
@@ -77,6 +81,10 @@ def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(where, line, f"item {n + 1} has no id to become the reference's id",
                                     "bad-entry"))
             continue
+        why = unreadable(item)  # the values' types, before anything uses them
+        if why:
+            problems.append(Problem(where, line, f"entry '{key}': {why}", "bad-entry"))
+            continue
         entries.append(_tidy(_from_csl(str(key), line, item)))
     return entries, problems
 
@@ -84,7 +92,7 @@ def _csl_json(text: str, where: str) -> tuple[list[Entry], list[Problem]]:
 def _item_lines(text: str) -> list[int]:
     """The line each item of a top-level JSON array starts on (the items are
     read again, one by one, by the standard decoder, to learn where they are)."""
-    decoder, lines = json.JSONDecoder(), []
+    decoder, lines = json.JSONDecoder(**JSON_HOOKS), []
     i, line = text.find("[") + 1, 1
     line += text.count("\n", 0, i)
     while 0 < i < len(text):
@@ -211,7 +219,8 @@ def merge(source, entries: list[Entry], existing: dict[str, tuple[str, int]], up
                                              for k in order if k in entry.data})
             result.added.append(ref_id)
         if entry.left_out:
-            result.notes.append(f"{ref_id}: left out {', '.join(entry.left_out)}")
+            # what the export holds reaches the terminal escaped, as problems do
+            result.notes.append(terminal_text(f"{ref_id}: left out {', '.join(entry.left_out)}"))
     return result
 
 

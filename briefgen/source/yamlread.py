@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -107,18 +108,91 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
-    """The line and message for a YAML syntax error.
+    """The line and message for a YAML syntax error, in words a person who
+    has never read the YAML specification can act on.
 
     For something left open (a quote, a bracket, a key without its colon)
     the place it was opened is more useful than where the parser gave up."""
-    context = exc.context or ""
+    context, problem = exc.context or "", exc.problem or ""
     mark = exc.problem_mark
     if exc.context_mark and (context.startswith("while scanning") or "flow" in context or mark is None):
         mark = exc.context_mark
-    what = " ".join(s for s in (exc.context, exc.problem) if s)
+    line = mark.line + 1 if mark else 1
     if exc.problem_mark and text[exc.problem_mark.index: exc.problem_mark.index + 1] == "\t":
         return exc.problem_mark.line + 1, "a tab character in the indentation: YAML indents with spaces only", "yaml-tab"
-    return (mark.line + 1 if mark else 1), f"invalid YAML: {what}", "yaml-syntax"
+    plain = _in_plain_words(exc, text)
+    if plain is not None:
+        return plain[0], plain[1], "yaml-syntax"
+    what = " ".join(s for s in (context, problem) if s)
+    return line, f"invalid YAML: {what}", "yaml-syntax"
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _unclosed_quote_before(lines: list[str], last: int) -> int | None:
+    """The line (1-based, at most `last`) of a value that opens a quotation
+    mark and does not close it on its own line, nearest `last` first."""
+    for number in range(last, 0, -1):
+        value = _value_part(lines[number - 1])
+        if value[:1] in ("'", '"') and value.count(value[0]) % 2 == 1:
+            return number
+    return None
+
+
+def _value_part(line: str) -> str:
+    """What follows 'key:' (or '- ') on a line, stripped."""
+    body = line.strip()
+    if body.startswith("- "):
+        body = body[2:].lstrip()
+    head, sep, rest = body.partition(": ")
+    return rest.strip() if sep else ("" if body.endswith(":") else body)
+
+
+def _in_plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str] | None:
+    """The commonest YAML mistakes, said plainly: (line, message), or None."""
+    context, problem = exc.context or "", exc.problem or ""
+    lines = _lines(text)
+    at = exc.problem_mark.line + 1 if exc.problem_mark else 1
+    opened = exc.context_mark.line + 1 if exc.context_mark else at
+    here = lines[at - 1] if at <= len(lines) else ""
+    if context.startswith("while scanning a quoted scalar"):
+        quote = text[exc.context_mark.index] if exc.context_mark else '"'
+        return opened, (f"a quotation mark ({quote}) opened on this line is never closed: end the text with "
+                        f"{quote} too")
+    if "flow sequence" in context:
+        return opened, "a list opened with [ on this line is never closed: end it with ] on the same line"
+    if "flow mapping" in context:
+        return opened, "a mapping opened with { on this line is never closed: end it with } on the same line"
+    if "cannot start any token" in problem and exc.problem_mark:
+        char = text[exc.problem_mark.index]
+        return at, f"a text cannot start with {char} in YAML: put the whole text in quotes (\"{char}...\")"
+    if "could not find expected ':'" in problem:
+        return opened, "this line has no ':' after its field name: write it as name: value"
+    if "mapping values are not allowed" in problem:
+        previous = next((lines[n - 1] for n in range(at - 1, 0, -1) if lines[n - 1].strip()), "")
+        if re.match(r"\s*-[^\s-]", previous):
+            return at - 1, "a list entry needs a space after its dash: write - id: ..., not -id: ..."
+        if ": " in _value_part(here) or _value_part(here).endswith(":"):
+            return at, ("this text contains ': ', which YAML takes for the start of another field: put the "
+                        "whole text in quotes, as in detail: \"Note: ...\"")
+        return at, ("this line is indented further than the field above it, which already has a value: line it "
+                    "up with the fields above (or, if it continues that text, put the whole text in quotes)")
+    if "did not find expected key" in problem or "expected '-' indicator" in problem \
+            or "expected <block end>" in problem:
+        quote_line = _unclosed_quote_before(lines, at)
+        if quote_line is not None and quote_line < at:
+            return quote_line, ("a quotation mark opened on this line is not closed on it, so the lines after it "
+                                "are read as part of the text: close it on this line")
+        column = exc.problem_mark.column if exc.problem_mark else 0
+        before = here[:column]
+        if any(q in before.strip()[1:] for q in ("'", '"')) and _value_part(here)[:1] in ("'", '"'):
+            return at, ("text goes on after the closing quotation mark: to put ' inside a text in '...' write it "
+                        "twice (it''s), or quote the whole text with \"...\"")
+        return at, ("this line is not lined up with the lines above it: indent it by as many spaces as the "
+                    "entries it belongs with")
+    return None
 
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
