@@ -295,7 +295,7 @@ def test_a_brief_with_a_schema_error_still_has_its_facts_checked(make_workspace,
         f"{BAD}:5: brief 'bb': date: '2026-02-30' is not a real date",
         f"{BAD}:8: brief 'bb' names unknown fact 'fact-z' (did you mean 'fact-c'?)",
         f"{BAD}:8: brief 'bb': sections[0].facts[2]: 'Bad_Id' is not a valid id: use lowercase letters, digits "
-        "and hyphens, starting with a letter or digit",
+        "and hyphens, starting with a letter or digit (write 'bad-id')",
     )
 
 
@@ -375,3 +375,23 @@ def test_a_tag_only_an_invalid_fact_has_is_not_a_second_error(make_workspace, re
     briefs = (root / "sources/briefs.yaml").read_text().replace('select: "topic-x or recommendation"', 'select: "only-here"')
     (root / "sources/briefs.yaml").write_text(briefs)
     assert refused(root) == ["sources/x.yaml:2: fact 'only': missing required field 'claim'"]
+
+
+def test_a_misspelt_list_name_is_the_only_problem_reported(make_workspace, refused):
+    """`fact:` for `facts:`: the cause, not a line for every brief and tag that names its facts."""
+    root = make_workspace(facts=FACTS.replace("facts:", "fact:", 1))
+    assert refused(root) == [
+        "sources/facts.yaml:1: unknown top-level key 'fact' (did you mean 'facts'?); a source file holds up to "
+        "three lists: references, facts, briefs"]
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("tags: Housing, Vouchers", "'tags' should be a list, not 'Housing, Vouchers': write it in brackets, as "
+                                "[housing, vouchers]"),
+    ("tags: [Housing, vouchers]", "tags[0]: 'Housing' is not a valid tag: use lowercase letters, digits and "
+                                  "hyphens, starting with a letter or digit (write 'housing')"),
+])
+def test_tag_mistakes_get_a_valid_suggestion(make_workspace, refused, written, expected):
+    text = FACT.replace("tags: [topic-x]", written)
+    lines = refused(make_workspace(extra={"sources/x.yaml": text}))
+    assert lines == [f"sources/x.yaml:4: fact 'zz': {expected}"]

@@ -370,12 +370,12 @@ def test_nested_misspelt_field(make_workspace, refused, text, expected_line):
         (REFERENCE.replace('title: "T"', "title: [T]"), f"{BAD}:3: reference 'rr': 'title' should be text, not a list"),
         (FACT.replace("tags: [topic-x]", "tags: [[topic-x]]"),
          f"{BAD}:4: fact 'zz': 'tags[0]' should be text, not a list"),
-        (FACT.replace("tags: [topic-x]", "tags: topic-x"), f"{BAD}:4: fact 'zz': 'tags' should be a list, not 'topic-x'"),
+        (FACT.replace("tags: [topic-x]", "tags: topic-x"), f"{BAD}:4: fact 'zz': 'tags' should be a list, not 'topic-x': write it in brackets, as [topic-x]"),
         (REFERENCE + "    author: Jane Doe\n", f"{BAD}:5: reference 'rr': 'author' should be a list, not 'Jane Doe'"),
         (FACT.replace("    cite:\n      - ref: statute\n", "    cite: statute\n"),
          f"{BAD}:5: fact 'zz': 'cite' should be a list, not 'statute'"),
         (BRIEF.replace("facts: [fact-a]", "facts: fact-a"),
-         f"{BAD}:8: brief 'bb': 'sections[0].facts' should be a list, not 'fact-a'"),
+         f"{BAD}:8: brief 'bb': 'sections[0].facts' should be a list, not 'fact-a': write it in brackets, as [fact-a]"),
     ],
     ids=["claim-flow-list", "claim-mapping", "title-list", "tag-list",
          "tags-text", "author-text", "cite-text", "section-facts-text"],
@@ -468,26 +468,29 @@ def test_full_dates_become_dates(make_workspace):
 # ---------------------------------------------------------------- ids, choices, numbers
 
 
-@pytest.mark.parametrize("bad_id", ["Bad_Id", "a/b", "../x", "-x", "a b", "caf\u00e9", "''"])
-def test_bad_slug_as_id(make_workspace, refused, bad_id):
+@pytest.mark.parametrize(("bad_id", "near"), [("Bad_Id", "bad-id"), ("a/b", "a-b"), ("../x", "x"), ("-x", "x"),
+                                              ("a b", "a-b"), ("caf\u00e9", "caf"), ("''", "")])
+def test_bad_slug_as_id(make_workspace, refused, bad_id, near):
+    """A bad id is refused with the nearest valid one suggested (only valid slugs are ever suggested)."""
     text = FACT.replace("id: zz", f"id: {bad_id}")
     shown = bad_id.strip("'")
-    assert refused(bad_file(make_workspace, text)) == [f"{BAD}:2: fact '{shown}': id: '{shown}' {SLUG_HELP}"]
+    hint = f" (write '{near}')" if near else ""
+    assert refused(bad_file(make_workspace, text)) == [f"{BAD}:2: fact '{shown}': id: '{shown}' {SLUG_HELP}{hint}"]
 
 
 @pytest.mark.parametrize(
     ("text", "expected_line"),
     [
-        (BRIEF.replace("id: bb", "id: ../../etc"), f"{BAD}:2: brief '../../etc': id: '../../etc' {SLUG_HELP}"),
+        (BRIEF.replace("id: bb", "id: ../../etc"), f"{BAD}:2: brief '../../etc': id: '../../etc' {SLUG_HELP} (write 'etc')"),
         (BRIEF.replace("template: one-pager", "template: ../secret"),
-         f"{BAD}:4: brief 'bb': template: '../secret' {SLUG_HELP}"),
+         f"{BAD}:4: brief 'bb': template: '../secret' {SLUG_HELP} (write 'secret')"),
         (FACT.replace("tags: [topic-x]", "tags: [topic-x, Bad_Tag]"),
-         f"{BAD}:4: fact 'zz': tags[1]: 'Bad_Tag' {SLUG_HELP.replace('valid id', 'valid tag')}"),
+         f"{BAD}:4: fact 'zz': tags[1]: 'Bad_Tag' {SLUG_HELP.replace('valid id', 'valid tag')} (write 'bad-tag')"),
         (FACT.replace("tags: [topic-x]", "tags:\n      - topic-x\n      - a/b"),
-         f"{BAD}:6: fact 'zz': tags[1]: 'a/b' {SLUG_HELP.replace('valid id', 'valid tag')}"),
-        (FACT.replace("ref: statute", "ref: ../x"), f"{BAD}:6: fact 'zz': cite[0].ref: '../x' {SLUG_HELP}"),
+         f"{BAD}:6: fact 'zz': tags[1]: 'a/b' {SLUG_HELP.replace('valid id', 'valid tag')} (write 'a-b')"),
+        (FACT.replace("ref: statute", "ref: ../x"), f"{BAD}:6: fact 'zz': cite[0].ref: '../x' {SLUG_HELP} (write 'x')"),
         (BRIEF.replace("facts: [fact-a]", "facts: [Fact-A]"),
-         f"{BAD}:8: brief 'bb': sections[0].facts[0]: 'Fact-A' {SLUG_HELP}"),
+         f"{BAD}:8: brief 'bb': sections[0].facts[0]: 'Fact-A' {SLUG_HELP} (write 'fact-a')"),
     ],
     ids=["brief-id", "template", "tag-flow", "tag-block", "cite-ref", "section-fact"],
 )
@@ -661,7 +664,7 @@ def test_every_problem_in_one_entry_is_reported(make_workspace, refused):
             priority: 0
         """
     assert refused(bad_file(make_workspace, text)) == expected(
-        f"{BAD}:2: fact 'Bad_Id': id: 'Bad_Id' {SLUG_HELP}",
+        f"{BAD}:2: fact 'Bad_Id': id: 'Bad_Id' {SLUG_HELP} (write 'bad-id')",
         f"{BAD}:3: fact 'Bad_Id': 'claim' should be text, not a list",
         f"{BAD}:4: fact 'Bad_Id': 'tags' needs at least one entry",
         f"{BAD}:7: fact 'Bad_Id': unknown field 'cite[0].page'",
@@ -716,7 +719,7 @@ def test_a_newline_in_a_value_is_shown_escaped_on_one_line(make_workspace, refus
     text = 'facts:\n  - id: "ok\\n"\n    claim: x\n    tags: [t]\n    cite: [{ref: statute}]\n'
     assert refused(bad_file(make_workspace, text)) == [
         f"{BAD}:2: fact 'ok\\n': id: 'ok\\n' is not a valid id: use lowercase letters, digits and "
-        "hyphens, starting with a letter or digit"]
+        "hyphens, starting with a letter or digit (write 'ok')"]
 
 
 def test_a_section_with_neither_facts_nor_select(make_workspace, refused):

@@ -172,5 +172,5 @@ def _check_brief(brief: Brief, ws: FactBase, labels, templates: set[str], invali
                 continue
             for name in sorted(n for n in tagexpr.names(expr) if n not in labels):
                 out.append(_problem(brief, where, f"brief '{brief.id}': tag expression names '{name}', "
-                                    f"which no fact has{did_you_mean(name, labels)}", "unknown-tag"))
+                                    f"which no fact has{did_you_mean(name, [n for n in labels if SLUG_RE.fullmatch(n)])}", "unknown-tag"))
     return out

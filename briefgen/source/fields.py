@@ -52,10 +52,20 @@ def _visible(value: str) -> str:
 visible = _visible  # for text that comes from the command line, such as `sheet --title`
 
 
+def as_slug(text: str) -> str:
+    """The nearest valid id or tag to `text`: 'Housing Vouchers' -> 'housing-vouchers'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:SLUG_MAX].strip("-")
+
+
+def _suggest(value: str) -> str:
+    near = as_slug(value)
+    return f" (write '{near}')" if near and near != value else ""
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise Invalid(f"'{value}' is not a valid id: use lowercase letters, digits and hyphens, "
-                      "starting with a letter or digit", "bad-id")
+                      f"starting with a letter or digit{_suggest(value)}", "bad-id")
     return value
 
 
@@ -65,7 +75,7 @@ RESERVED_TAGS = frozenset({"and", "or", "not"})  # the words of tag expressions
 def _tag(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise Invalid(f"'{value}' is not a valid tag: use lowercase letters, digits and hyphens, "
-                      "starting with a letter or digit", "bad-tag")
+                      f"starting with a letter or digit{_suggest(value)}", "bad-tag")
     if value in RESERVED_TAGS:
         raise Invalid(f"'{value}' cannot be a tag: it is a word of tag expressions", "bad-tag")
     return value

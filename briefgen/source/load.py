@@ -120,6 +120,7 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
         if key not in RECORD_TYPES:
             sources.problems.append(Problem(rel, where.line, f"unknown top-level key '{key}'{did_you_mean(key, RECORD_TYPES)}; "
                                             f"{_top_level_hint()}", "unknown-key", field=str(key)))
+            sources.complete = False  # what the list meant to define is unknown: no follow-on errors
             continue
         if items is None:
             continue

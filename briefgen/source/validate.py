@@ -14,6 +14,7 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Problem
+from briefgen.source.fields import as_slug
 from briefgen.source.model import Record
 from briefgen.source.origin import Origin, field_path
 
@@ -58,6 +59,10 @@ def field_message(model: type[BaseModel], label: str, loc: tuple, err: dict) -> 
                 "dict_type": "a mapping of fields"}[kind]
         if value is None:
             return f"{label}: '{name}' is empty; it should be {want}"
+        if kind == "list_type" and isinstance(value, str) and loc[-1] in ("tags", "facts"):  # tags: a, b
+            parts = [as_slug(p) for p in value.split(",")]
+            return (f"{label}: '{name}' should be a list, not '{value}': write it in brackets, as "
+                    f"[{', '.join(p for p in parts if p)}]")
         return f"{label}: '{name}' should be {want}, not {_describe(value)}"
     if kind == "bool_parsing" or kind == "bool_type":
         return f"{label}: '{name}' should be true or false, not {_describe(value)}"

@@ -348,15 +348,23 @@ def test_item11_an_endless_template_loop_is_reported_as_the_time_limit(ws, run):
     assert "template failed" not in result.output
 
 
-def _children(pid: int) -> set[int]:
+def _workers(pid: int) -> set[int]:
+    """The worker processes of the process `pid`: its children running
+    Python as it does (forked: the same command line; or started by
+    multiprocessing), not a short-lived helper command."""
+    try:
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return set()
     found = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
+                command = Path(f"/proc/{entry}/cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and (command == own or b"multiprocessing" in command):
                 found.add(int(entry))
     return found
 
@@ -371,21 +379,28 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace):
+    """SIGKILL to the main process of `build --jobs 2` while both workers are
+    busy rendering (the first PDF is written, eleven are still to come): the
+    workers must end within 3 s, not live on with parent 1."""
+    import select
+
     briefs = "briefs:\n" + "".join(
-        f"  - id: b{n}\n    title: \"Brief {n}\"\n    template: one-pager\n    date: 2026-01-15\n"
-        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(8))
+        f"  - id: b{n:02d}\n    title: \"Brief {n}\"\n    template: one-pager\n    date: 2026-01-15\n"
+        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(12))
     root = make_workspace(references=WS_REFERENCES, facts=WS_FACTS, briefs=briefs)
     build = subprocess.Popen([sys.executable, "-m", "briefgen", "--root", str(root), "build", "--jobs", "2",
-                              "--format", "pdf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              "--format", "pdf"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     workers: set[int] = set()
     try:
-        deadline = time.monotonic() + 20
-        while not workers and build.poll() is None and time.monotonic() < deadline:
-            workers = _children(build.pid)
-            time.sleep(0.005)
-        assert workers, "no worker process was started before the build ended"
-        time.sleep(0.1)  # mid-batch
-        workers |= _children(build.pid)
+        deadline, line = time.monotonic() + 20, b""
+        while not line.startswith(b"wrote") and time.monotonic() < deadline:  # mid-batch: a PDF is done
+            workers |= _workers(build.pid)
+            if select.select([build.stdout], [], [], 0.01)[0]:
+                line = build.stdout.readline()
+                if not line:
+                    break
+        workers |= _workers(build.pid)
+        assert line.startswith(b"wrote") and len(workers) == 2, (line, workers)
         assert build.poll() is None, "the build ended before it could be killed"
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
@@ -400,3 +415,4 @@ def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace):
         for pid in workers:  # the ones this test started, by their ids
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+        build.stdout.close()
