@@ -3,7 +3,7 @@
 The default fact base (tests/conftest.py) is valid; each test adds or changes
 one thing.  Its briefs file, with the second brief these tests append:
 
-     1 briefs:
+     1 brief:
      2   - id: brief-one
      3     title: "Brief one"
      4     template: one-pager
@@ -51,7 +51,7 @@ def brief_two(sections: str) -> str:
 def test_clean_workspace_checks_ok(make_workspace, run):
     result = run(make_workspace(), "check")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "ok: 2 references, 3 facts, 1 briefs\n"
+    assert result.stdout == "ok: 2 references, 3 facts, 1 brief\n"
     assert result.stderr == ""
 
 
@@ -139,7 +139,7 @@ def test_retired_and_disputed_facts_are_not_errors_when_unused(make_workspace, r
              + FACT.replace("facts:\n", "").replace("zz", "yy") + "    status: disputed\n")
     result = run(make_workspace(extra={BAD: facts}), "check")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "ok: 2 references, 5 facts, 1 briefs\n"
+    assert result.stdout == "ok: 2 references, 5 facts, 1 brief\n"
 
 
 def test_naming_an_entry_that_failed_validation_is_not_a_second_error(make_workspace, refused):

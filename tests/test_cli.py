@@ -129,4 +129,49 @@ def test_python_dash_m_works(make_workspace):
     proc = subprocess.run([sys.executable, "-m", "briefgen", "--root", str(root), "check"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("ok: 2 references, 3 facts, 1 briefs")
+    assert proc.stdout.startswith("ok: 2 references, 3 facts, 1 brief")
+
+
+def test_root_may_come_after_the_command(make_workspace, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from briefgen.commands.cli import cli
+
+    root = make_workspace()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["list", "briefs", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "brief-one" in result.output
+
+
+def test_an_empty_search_query_is_refused(make_workspace, run):
+    result = run(make_workspace(), "search", "   ")
+    assert result.exit_code == 1
+    assert result.stderr == ('the search query is empty: give the words to look for, as in briefgen search '
+                             '"section 230"\n')
+
+
+def test_counts_read_as_english(make_workspace, run):
+    from conftest import BRIEFS
+
+    result = run(make_workspace(), "check")
+    assert result.stdout == "ok: 2 references, 3 facts, 1 brief\n"
+    assert BRIEFS.count("- id:") == 1
+
+
+@pytest.mark.parametrize("date", ["2206-06-01", "0999-01-01"])
+def test_an_implausible_year_is_refused(make_workspace, refused, date):
+    from conftest import FACT
+
+    root = make_workspace(extra={"sources/x.yaml": FACT + f"    as_of: {date}\n"})
+    assert refused(root) == [f"sources/x.yaml:7: fact 'zz': as_of: '{date}' is not a plausible date: check the year"]
+
+
+def test_a_review_dated_after_today_is_a_warning(make_workspace, run):
+    from conftest import FACT
+
+    root = make_workspace(extra={"sources/x.yaml": FACT + "    reviewed: {by: Ann, on: 2026-06-01}\n"})
+    result = run(root, "check", "--today", "2026-05-01")
+    assert result.exit_code == 0
+    assert ("sources/x.yaml:7: warning: fact 'zz' says it was reviewed on 2026-06-01, which is after today "
+            "(2026-05-01)") in result.stderr.splitlines()

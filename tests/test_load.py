@@ -28,7 +28,7 @@ references:
     issued: 2020
 """
 
-#   1 briefs:
+#   1 brief:
 #   2   - id: bb
 #   3     title: "B"
 #   4     template: one-pager
@@ -293,7 +293,7 @@ def test_empty_file_is_fine(make_workspace, run, text):
     root = bad_file(make_workspace, text)
     result = run(root, "check")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "ok: 2 references, 3 facts, 1 briefs\n"
+    assert result.stdout == "ok: 2 references, 3 facts, 1 brief\n"
     assert result.stderr == ""
 
 
@@ -618,7 +618,7 @@ def test_files_outside_sources_or_with_other_extensions_are_ignored(make_workspa
     })
     result = run(root, "check")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "ok: 2 references, 3 facts, 1 briefs\n"
+    assert result.stdout == "ok: 2 references, 3 facts, 1 brief\n"
 
 
 def test_problems_at_depth_name_the_full_relative_path(make_workspace, refused):

@@ -124,7 +124,7 @@ def test_unreviewed_verified_facts_and_staleness_are_warnings(make_workspace, ru
         "workspace's stale_after_days (365) ago",
         "sources/facts.yaml:20: warning: fact 'overdue' is stale: its review was due on 2026-06-01",
     ]
-    assert result.stdout == "ok: 1 references, 3 facts, 3 briefs, 3 warnings\n"
+    assert result.stdout == "ok: 1 reference, 3 facts, 3 briefs, 3 warnings\n"
     # on an earlier day nothing is stale
     early = run(root, "check", "--today", "2024-06-01")
     assert "stale" not in early.stderr

@@ -13,7 +13,7 @@ import click
 
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
-from briefgen.commands.options import build_options, today_option
+from briefgen.commands.options import build_options, root_option, today_option
 from briefgen.errors import BriefgenError, terminal_text
 
 
@@ -42,6 +42,10 @@ def cli(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
 def _project(root: Path):
     from briefgen.source.project import Project
 
@@ -53,6 +57,7 @@ def _project(root: Path):
 @today_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="text for people; json (one document) or github (Actions annotations) for machines.")
+@root_option
 @click.pass_context
 def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
     """Check every source file and report each problem as path:line: message.
@@ -75,8 +80,9 @@ def check(ctx: click.Context, strict: bool, today, fmt: str) -> None:
         report(warnings, fmt)
     if fmt == "text":
         click.echo(
-            f"ok: {len(base.references)} references, {len(base.facts)} facts, "
-            f"{len(base.briefs)} briefs" + (f", {len(warnings)} warnings" if warnings else "")
+            "ok: " + ", ".join(_count(n, what) for n, what in ((len(base.references), "reference"),
+                                                               (len(base.facts), "fact"), (len(base.briefs), "brief"),
+                                                               (len(warnings), "warning")) if n or what != "warning")
         )
 
 
@@ -113,6 +119,7 @@ def init(folder: Path, force: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many results at most.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people (matched words in bold on a terminal); json for tools.")
+@root_option
 @click.pass_obj
 def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> None:
     """Find facts and references by their words, best match first.
@@ -140,6 +147,8 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
         expr = parse_option(tag, "tag")
         known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
         unknown_tags(expr, known, "tag", tag)
+    if not query.strip():
+        raise BriefgenError("the search query is empty: give the words to look for, as in briefgen search \"section 230\"")
     hits = finder.search(sources, query, expr, limit)
     if fmt == "json":
         click.echo(json.dumps([{
@@ -185,6 +194,7 @@ def schema(of_config: bool) -> None:
 @click.argument("what", type=click.Choice(["references"]))
 @click.option("--format", "fmt", type=click.Choice(["csl-json"]), default="csl-json", show_default=True,
               help="CSL-JSON, which Zotero and other reference managers import.")
+@root_option
 @click.pass_obj
 def export(root: Path, what: str, fmt: str) -> None:
     """Write the workspace's references to standard output, as CSL-JSON.
@@ -212,6 +222,7 @@ def export(root: Path, what: str, fmt: str) -> None:
               help="For an id that exists in that file, replace the fields the import gives (keeping the others).")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid entries even if others cannot be imported (they are reported).")
+@root_option
 @click.pass_obj
 def import_references(root: Path, file: Path, into: str, update: bool, skip_invalid: bool) -> None:
     """Add references from a CSL-JSON or BibTeX file (a Zotero or Better BibTeX export).
@@ -245,6 +256,7 @@ def import_references(root: Path, file: Path, into: str, update: bool, skip_inva
 @click.option("--tag", metavar="EXPR", default=None, help="Only what matches this tag expression.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text, a table for people; json, a list of objects for tools.")
+@root_option
 @click.pass_obj
 def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
     """List the briefs, facts, references or tags of the workspace.
@@ -283,6 +295,7 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
 @click.option("--release", is_flag=True,
               help="Refuse every brief that would show a draft or stale fact (no DRAFT marks are possible).")
 @build_options
+@root_option
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
           style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
@@ -313,6 +326,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
 @click.option("--title", default=None, help='The sheet\'s title (default: "Fact sheet: EXPR").')
 @click.option("--template", default="fact-sheet", show_default=True, help="The template to render with.")
 @build_options
+@root_option
 @click.pass_obj
 def sheet(root: Path, expression: str, title: str | None, template: str, fmt: str, style: str | None,
           out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str, today,

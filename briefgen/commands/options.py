@@ -66,3 +66,16 @@ def build_options(f):
     f = click.option("--format", "fmt", type=click.Choice([*_formats(), "both"]), default="both",
                      show_default=True, help="Which files to write (both: " + " and ".join(_formats()) + ").")(f)
     return f
+
+
+def _set_root(ctx: click.Context, param, value):
+    if value is not None:
+        ctx.obj = value
+    return value
+
+
+def root_option(f):
+    """--root after the command too (`briefgen list briefs --root ws`), as well as before it."""
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
+                        is_eager=True, callback=_set_root,
+                        help="The workspace folder (may also be given before the command).")(f)

@@ -88,9 +88,12 @@ def _iso_date(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise Invalid(f"'{value}' is not a date: write YYYY-MM-DD", "bad-date")
     try:
-        return dt.date.fromisoformat(value.strip())
+        date = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise Invalid(f"'{value}' is not a real date", "bad-date") from None
+    if not 1000 <= date.year <= dt.date.today().year + 100:
+        raise Invalid(f"'{value}' is not a plausible date: check the year", "bad-date")
+    return date
 
 
 def _partial_date(value: object) -> str:

@@ -44,6 +44,10 @@ def review(base: FactBase, project: Project, today: dt.date, stale_ones: dict[st
         if fact.status == "verified" and fact.reviewed is None:
             problems.append(_at(fact, ("status",), f"fact '{fact.id}' is verified but has no review record "
                                 "(add reviewed: {by: NAME, on: DATE})", "unreviewed", "warning"))
+        if fact.reviewed is not None and fact.reviewed.on > today:
+            problems.append(_at(fact, ("reviewed", "on"), f"fact '{fact.id}' says it was reviewed on "
+                                f"{fact.reviewed.on.isoformat()}, which is after today ({today.isoformat()})",
+                                "review-in-future", "warning"))
         reason = stale_ones.get(fact.id)
         if reason:
             where = ("review_by",) if "review" in reason else ("as_of",)
