@@ -200,6 +200,7 @@ def _start_worker(tasks, work, limits: Limits, parent: int) -> None:
     global _handed
     _handed = (tasks, work, limits, Watchdog())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops the workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a termination ends a worker outright
     _die_with(parent)
     if limits.megabytes:
         try:

@@ -21,6 +21,7 @@ from briefgen.render.backend import Layout
 
 _MIN_SCALE = re.compile(r'<meta name="briefgen:min-scale" content="([0-9.]+)"')
 MARGIN = 0.985  # aim a little under the limit: layout is not perfectly smooth in scale
+TRIES_BACK = 1  # layouts spent bringing back facts left out that the room left can hold
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
     order = [cf.fact for s in cited.sections for cf in s.facts]
     candidates = sorted((f for f in reversed(order) if f.priority > 1), key=lambda f: -f.priority)
     dropped: list[str] = []
+    took: dict[str, float] = {}  # what each fact left out took on the page, with the sources only it cited
     current = cited
     while candidates:
         # Page breaks can waste room, so the content may measure under the
@@ -107,20 +109,44 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
         while candidates and freed < over:
             fact = candidates.pop(0)
             dropped.append(fact.id)
-            freed += heights.get(f"fact:{fact.id}", 0.0)
             still_cited = {c.ref for f in order if f.id not in dropped for c in f.cite}
-            freed += sum(heights.get(f"ref:{c.ref}", 0.0) for c in {c.ref: c for c in fact.cite}.values()
-                         if c.ref not in still_cited)
+            took[fact.id] = heights.get(f"fact:{fact.id}", 0.0) + sum(
+                heights.get(f"ref:{c.ref}", 0.0) for c in {c.ref: c for c in fact.cite}.values()
+                if c.ref not in still_cited)
+            freed += took[fact.id]
         current = without(cited, set(dropped))
         html, layout = again(current, scale)
         layouts += 1
         if layout.pages <= limit:
-            return Fitted(current, html, layout, scale, tuple(dropped), layouts)
-    keep = [f.id for f in order if f.priority == 1]
-    left_out = f"{len(dropped)} fact{'' if len(dropped) == 1 else 's'} left out"
-    raise _overflow(brief, layout, target, f"even at {scale:.0%} scale with {left_out}; "
-                    + (f"the priority-1 facts cannot be left out: {', '.join(keep)}" if keep
-                       else "the rest of the brief is too long on its own"))
+            break
+    else:
+        keep = [f.id for f in order if f.priority == 1]
+        left_out = f"{len(dropped)} fact{'' if len(dropped) == 1 else 's'} left out"
+        raise _overflow(brief, layout, target, f"even at {scale:.0%} scale with {left_out}; "
+                        + (f"the priority-1 facts cannot be left out: {', '.join(keep)}" if keep
+                           else "the rest of the brief is too long on its own"))
+
+    # 3. Lose no more than needed: what was measured can overstate what a fact
+    #    frees (a section heading goes with its last fact, a page break moves),
+    #    so the facts left out last (the most important of them) come back, as
+    #    many as the room left measures enough for, in TRIES_BACK more layouts.
+    for _ in range(TRIES_BACK):
+        room = target * MARGIN - layout.used_height()
+        back: list[str] = []
+        for fact_id in reversed(dropped):
+            if sum(took[f] for f in back) + took[fact_id] >= room:
+                break
+            back.append(fact_id)
+        if not back:
+            break
+        trial = without(cited, set(dropped) - set(back))
+        trial_html, trial_layout = again(trial, scale)
+        layouts += 1
+        if trial_layout.pages > limit:
+            break
+        dropped = dropped[: len(dropped) - len(back)]
+        current, html, layout = trial, trial_html, trial_layout
+    return Fitted(current, html, layout, scale, tuple(dropped), layouts)
 
 
 def _overflow(brief, layout: Layout, target: float, why: str, hint: str = "") -> BriefgenError:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTS, files_under
+from conftest import files_under
 
 LOCATED = re.compile(r"^lib\.(json|bib):\d+: (?:warning: )?\S.*$")
 GOOD_JSON = {"id": "good-one", "type": "book", "title": "A good book", "issued": {"date-parts": [[2020]]}}
@@ -253,9 +253,9 @@ def test_item3_a_source_file_linked_to_a_file_outside_the_workspace_is_not_read(
     # its facts are not loaded: not listed, not searched, not built
     result = run(ws, "build", "--per-tag", "--format", "html")
     assert result.exit_code == 1 and "Smuggled" not in result.output
-    assert not any(b"Smuggled" in data for data in files_under(ws).values() if ws.joinpath("output").exists())
-    assert not (ws / "output" / "tags" / "t1.html").exists() or \
-        b"Smuggled" not in (ws / "output" / "tags" / "t1.html").read_bytes()
+    assert not (ws / "output").exists() or not any(b"muggled" in data for data in files_under(ws / "output").values())
+    result = run(ws, "list", "facts", "--format", "json")
+    assert "smuggled" not in result.stdout.lower()
 
 
 def test_item4_import_into_a_linked_folder_is_refused_and_writes_nothing_outside(ws, run, tmp_path):
@@ -302,8 +302,8 @@ def test_item5_the_index_links_only_relatively_whatever_a_file_is_called(ws, run
     assert "./b1.html" in links
     for href in links:
         assert href.startswith("./"), href
-        assert ":" not in href.split("/", 1)[0] and ":" not in href, href  # no scheme, raw or otherwise
-        assert "javascript" not in href.lower().split("/")[1][:10] or "%3A" in href
+        assert ":" not in href.split("/", 1)[0], href  # no scheme
+        assert ":" not in href, href  # not even after ./: the name's colon is escaped, if it is listed at all
 
 
 @pytest.mark.parametrize("release", [False, True], ids=["working", "release"])
@@ -378,29 +378,26 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace):
-    """SIGKILL to the main process of `build --jobs 2` while both workers are
-    busy rendering (the first PDF is written, eleven are still to come): the
-    workers must end within 3 s, not live on with parent 1."""
-    import select
-
+@pytest.mark.parametrize("moment", ["workers-waiting", "mid-batch"])
+def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace, moment):
+    """SIGKILL to the main process of `build --jobs 2` of sixteen PDFs, just
+    after both workers started (they wait for their first task) or half a
+    second later (both are rendering): the workers must end within
+    3 s, not live on with parent 1."""
     briefs = "briefs:\n" + "".join(
         f"  - id: b{n:02d}\n    title: \"Brief {n}\"\n    template: one-pager\n    date: 2026-01-15\n"
-        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(12))
+        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(16))
     root = make_workspace(references=WS_REFERENCES, facts=WS_FACTS, briefs=briefs)
     build = subprocess.Popen([sys.executable, "-m", "briefgen", "--root", str(root), "build", "--jobs", "2",
-                              "--format", "pdf"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                              "--format", "pdf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: set[int] = set()
     try:
-        deadline, line = time.monotonic() + 20, b""
-        while not line.startswith(b"wrote") and time.monotonic() < deadline:  # mid-batch: a PDF is done
-            workers |= _workers(build.pid)
-            if select.select([build.stdout], [], [], 0.01)[0]:
-                line = build.stdout.readline()
-                if not line:
-                    break
-        workers |= _workers(build.pid)
-        assert line.startswith(b"wrote") and len(workers) == 2, (line, workers)
+        deadline = time.monotonic() + 20
+        while len(_workers(build.pid)) < 2 and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.05 if moment == "workers-waiting" else 0.5)  # 16 PDFs keep two workers busy for ~1 s
+        workers = _workers(build.pid)  # now: a helper command forked a moment ago has run its own by now
+        assert len(workers) >= 2, workers
         assert build.poll() is None, "the build ended before it could be killed"
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
@@ -415,4 +412,3 @@ def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace):
         for pid in workers:  # the ones this test started, by their ids
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
-        build.stdout.close()
