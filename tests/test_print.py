@@ -155,7 +155,8 @@ def test_pdf_variant_passes_through(make_workspace, run):
     ("lang: english language\n", "briefgen.yaml:1: lang: 'english language' is not a language tag: write one such as en, en-US or es"),
     ("papr: a4\n", "briefgen.yaml:1: unknown field 'papr' (did you mean 'paper'?)"),
     ("- a\n- b\n", "briefgen.yaml:1: briefgen.yaml must be a mapping of settings (paper: a4, ...)"),
-    ("paper: [a4\n", None),
+    ("paper: [a4\n", "briefgen.yaml:1: a list opened with [ on this line is never closed: end it with ] on the "
+                     "same line"),
 ])
 def test_bad_configuration_is_reported_with_file_and_line(make_workspace, run, config, line):
     root = make_workspace(extra={"briefgen.yaml": config})
