@@ -37,6 +37,9 @@ class OutputFolder:
         self.workspace = str(project.root.resolve())  # whose files these are, in a folder others may share
         self.own = own  # the workspace's own output/ (a folder named by the build may be shared)
         self.cache = Cache.open(path)
+        # With a cache that was there and readable, the folder knows which
+        # documents this workspace's builds wrote: the index lists only those.
+        self.cache_known = self.cache.path.is_file() and not self.cache.problem
         # The documents in the folder, by stem, as their manifests say: read
         # once, and kept up to date as documents are written and removed.
         self.documents = {found.stem: found.data for found in manifest.read_all(path)}
@@ -94,10 +97,13 @@ class OutputFolder:
         sweep(self.path, names)
 
     def write_index(self) -> None:
-        """Bring index.html up to date with the documents in the folder, found
-        by their manifests (so the index survives a lost cache)."""
+        """Bring index.html up to date with the documents in the folder that
+        this workspace's builds wrote, found by their manifests (after a lost
+        cache, every document with a manifest)."""
         entries = []
         for stem, data in sorted(self.documents.items()):
+            if self.cache_known and not self.cache.written_by(f"{stem}{manifest.SUFFIX}", self.workspace):
+                continue  # not written by this workspace: another's in a shared folder, or planted
             present = {fmt: f"{stem}.{fmt}" for fmt in FORMATS
                        if fmt in data["files"] and (self.path / f"{stem}.{fmt}").is_file()}
             if not present:

@@ -304,6 +304,9 @@ def test_item5_the_index_links_only_relatively_whatever_a_file_is_called(ws, run
         assert href.startswith("./"), href
         assert ":" not in href.split("/", 1)[0], href  # no scheme
         assert ":" not in href, href  # not even after ./: the name's colon is escaped, if it is listed at all
+    # And a document this workspace's builds did not write is not listed at all.
+    assert not any("javascript" in h for h in links)
+    assert "Brief one, again" in (out / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("release", [False, True], ids=["working", "release"])
