@@ -383,13 +383,13 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("moment", ["workers-waiting", "mid-batch"])
 def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace, moment):
-    """SIGKILL to the main process of `build --jobs 2` of sixteen PDFs, just
-    after both workers started (they wait for their first task) or half a
-    second later (both are rendering): the workers must end within
+    """SIGKILL to the main process of `build --jobs 2` of sixty PDFs, just
+    after both workers started (they wait for their first task) or a second
+    later (both are rendering): the workers must end within
     3 s, not live on with parent 1."""
     briefs = "briefs:\n" + "".join(
         f"  - id: b{n:02d}\n    title: \"Brief {n}\"\n    template: one-pager\n    date: 2026-01-15\n"
-        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(16))
+        f"    sections:\n      - heading: \"First\"\n        facts: [f1]\n" for n in range(60))
     root = make_workspace(references=WS_REFERENCES, facts=WS_FACTS, briefs=briefs)
     build = subprocess.Popen([sys.executable, "-m", "briefgen", "--root", str(root), "build", "--jobs", "2",
                               "--format", "pdf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -398,7 +398,10 @@ def test_item17_pdf_workers_exit_when_the_build_is_killed(make_workspace, moment
         deadline = time.monotonic() + 20
         while len(_workers(build.pid)) < 2 and build.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
-        time.sleep(0.05 if moment == "workers-waiting" else 0.5)  # 16 PDFs keep two workers busy for ~1 s
+        if moment == "workers-waiting":
+            time.sleep(0.05)
+        else:  # rendering (nothing is written before all sixty have rendered, which takes seconds)
+            time.sleep(1.0)
         workers = _workers(build.pid)  # now: a helper command forked a moment ago has run its own by now
         assert len(workers) >= 2, workers
         assert build.poll() is None, "the build ended before it could be killed"
