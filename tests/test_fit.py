@@ -127,3 +127,26 @@ def test_a_section_emptied_by_fitting_is_named_in_the_report(make_workspace, run
     assert re.search(r"^fitted full to 1 page: scale 90%, facts left out: f12; sections left empty and out: "
                      r"Last word \(\d extra layouts\)$", result.stdout, re.M)
     assert "Last word" not in (root / "output/full.html").read_text()
+
+
+def test_what_fitting_left_out_is_said_even_when_quiet_and_in_the_index(make_workspace, run):
+    root = workspace(make_workspace, [(i % 5) + 1 for i in range(20)])
+    result = run(root, "build", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    dropped = manifest(root)["dropped"]
+    assert dropped
+    assert any(line.startswith("fitted full to 1 page") for line in result.stderr.splitlines())
+    index = (root / "output/index.html").read_text()
+    assert f"leaving out {len(dropped)} facts: {', '.join(dropped)}" in index
+
+
+def test_a_partial_build_names_the_documents_it_left_out_of_date(make_workspace, run):
+    from conftest import BRIEFS
+
+    two = BRIEFS + BRIEFS.split("briefs:\n", 1)[1].replace("id: brief-one", "id: brief-two")
+    root = make_workspace(briefs=two)
+    assert run(root, "build", "--format", "html").exit_code == 0
+    facts = root / "sources/facts.yaml"
+    facts.write_text(facts.read_text().replace("claim: ", "claim: Changed. ", 1))
+    result = run(root, "build", "brief-one", "--format", "html")
+    assert "1 other document in the output folder is out of date (marked in its index): brief-two" in result.stdout

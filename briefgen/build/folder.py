@@ -57,7 +57,9 @@ class OutputFolder:
         for name in file_names(stem):
             if name not in rendered.files and remove(self.path, name):
                 self.cache.forget(name)
-                self.notes.append(f"removed {self.project.shown(self.path / name)} (not made by this build)")
+                made = ", ".join(n.rsplit(".", 1)[-1] for n in rendered.files if not n.endswith(manifest.SUFFIX))
+                self.notes.append(f"removed {self.project.shown(self.path / name)} (out of date: this build made "
+                                  f"only {made}; a build in every format makes it again)")
         self.out_of_date.pop(stem, None)
         for name, data in rendered.files.items():
             path = output_path(self.path, name)
@@ -115,6 +117,7 @@ class OutputFolder:
             entries.append({"key": f"{_KEY_PREFIX.get(data['kind'], 'brief')}:{stem.rsplit('/', 1)[-1]}",
                             "kind": data["kind"], "title": str(data["title"]), "date": str(data["date"]),
                             "tags": tags, "draft": data.get("draft") is True,
+                            "dropped": [str(d) for d in data.get("dropped") or []],
                             "out_of_date": self.out_of_date.get(stem),
                             "files": [[fmt.upper(), name] for fmt, name in present.items()]})
         config = self.project.config

@@ -215,6 +215,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
         result.failures += exc.problems
     result.written = folder.written
     result.notes += folder.notes
+    if stale_ones := sorted(s for s, why in folder.out_of_date.items() if not why.startswith("the last build failed")):
+        result.notes.append(f"{len(stale_ones)} other document{'s' if len(stale_ones) != 1 else ''} in the output "
+                            f"folder {'is' if len(stale_ones) == 1 else 'are'} out of date (marked in its index): "
+                            + ", ".join(stale_ones))
     result.seconds = time.perf_counter() - started
     return result
 

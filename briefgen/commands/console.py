@@ -91,6 +91,10 @@ def run_build(root: Path, quiet: bool, fmt: str, **settings) -> None:
             click.echo(f"wrote {shown(path)}")
         for note in result.notes:
             click.echo(note)
+    else:  # what fitting left out of a brief is said even then: the brief is shorter than written
+        for note in result.notes:
+            if note.startswith("fitted ") and "facts left out: none" not in note:
+                click.echo(note, err=True)
     report(result.warnings)
     if not quiet:
         total = len(result.built) + len(result.unchanged) + len(result.failed)
