@@ -139,10 +139,10 @@ def test_nu_html_checker_finds_nothing(outputs):
                           *map(str, files)], capture_output=True, text=True, timeout=600)
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
     # Everything counts: errors, warnings and the "info" warnings (subType warning).
-    shown = [f"{shown(Path(m.get('url', '')))}:{m.get('lastLine', '?')}: "
+    lines = [f"{shown(Path(m.get('url', '')))}:{m.get('lastLine', '?')}: "
              f"{m['type']}{'/' + m['subType'] if m.get('subType') else ''}: {m['message']}" for m in messages
              if not (m["type"] == "info" and not m.get("subType"))]
-    assert shown == [], f"{len(shown)} messages in {len(files)} files:\n" + "\n".join(shown[:40])
+    assert lines == [], f"{len(lines)} messages in {len(files)} files:\n" + "\n".join(lines[:40])
 
 
 # 2. axe-core in Chromium.
@@ -340,3 +340,59 @@ def test_every_marked_content_sequence_is_in_the_structure_tree_or_an_artifact(p
                     elif mcid is None or (page.obj.objgen, mcid) not in reachable:
                         stray.append(f"{shown(path)} p.{number}: {tag} MCID {mcid}")
     assert stray == [], f"{len(stray)} marked-content sequences outside the structure tree:\n" + "\n".join(stray[:20])
+
+
+# 4. What a reader sees (issue 18, items 11, 13 and 15).
+
+def test_markers_and_dates_never_wrap_inside_themselves_on_a_phone(outputs, browser):
+    context = browser.new_context(offline=True, viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        broken = {}
+        for path in html_files(outputs):
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            lines = page.evaluate("""() => [...document.querySelectorAll('sup.cite, .index-list .when')]
+                .filter(e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size > 1)
+                .map(e => e.textContent)""")
+            if lines:
+                broken[shown(path)] = lines
+    finally:
+        context.close()
+    assert broken == {}
+
+
+def test_a_kind_label_does_not_repeat_its_section_heading(outputs):
+    import re
+
+    from briefgen.compose.plan import KIND_HEADINGS
+
+    repeated = []
+    for path in html_files(outputs):
+        html = path.read_text(encoding="utf-8")
+        for heading, body in re.findall(r"<h2>([^<]*)</h2>(.*?)</section>", html, re.S):
+            kinds = [k for k, h in KIND_HEADINGS.items() if h == heading]
+            for kind in kinds:
+                if re.search(rf'<p class="meta">{kind.capitalize()}\b', body):
+                    repeated.append(f"{shown(path)}: {kind.capitalize()} under {heading}")
+    assert repeated == []
+
+
+def test_the_disclaimer_sits_in_the_page_footer_in_html(outputs, browser):
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        wrong = []
+        for (style, branded), folder in outputs.items():
+            if not branded:
+                continue
+            for path in [folder / "section-230-one-pager.html", folder / "maxwell-interview-fact-sheet.html"]:
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                where = page.evaluate("""() => [...document.querySelectorAll('p')]
+                    .filter(p => p.textContent.includes('Not legal advice') && p.getClientRects().length)
+                    .map(p => [p.closest('footer') !== null,
+                               p.getBoundingClientRect().top > document.querySelector('main').getBoundingClientRect().bottom - 1])""")
+                if where != [[True, True]]:
+                    wrong.append(f"{shown(path)}: {where}")
+    finally:
+        context.close()
+    assert wrong == []
