@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,7 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.compose.cite import CitedBrief, format_date
+from briefgen.compose.plan import KIND_HEADINGS
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import TEMPLATE_SUFFIX
 from briefgen.render.backend import Document, Output, Settings
@@ -89,6 +91,7 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["longdate"] = format_date
     env.filters["period"] = period
     env.tests["ended"] = ended
+    env.globals["kind_headings"] = KIND_HEADINGS  # the headings of a sheet grouped by kind
     return env
 
 
@@ -103,7 +106,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
     organization = config.organization
     try:
         template = env.get_template(brief.template + TEMPLATE_SUFFIX)
-        return template.render(
+        return _describe_source_links(cited, template.render(
             brief=brief,
             sections=cited.sections,
             references=cited.references,
@@ -117,7 +120,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
             qr=_qr(brief.url) if config.qr and brief.url else None,
             scale=f"{scale:.4f}",
             drafts=[cf.fact for s in cited.sections for cf in s.facts if cf.fact.status == "draft"],
-        )
+        ))
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, project)
         raise BriefgenError(Problem(where, exc.lineno or 0, f"template error: {exc.message}", "template-error")) from None
@@ -132,6 +135,39 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
         path, line = brief.at("template")
         raise BriefgenError(Problem(path, line, f"brief '{brief.id}': template '{brief.template}' failed: {why}",
                                     "template-error", subject=brief.id)) from None
+
+
+_SOURCE_LINK = re.compile(r'<a href="#ref-([^"]+)" title="(Source [^"]*)">')
+
+
+def _source_label(entry) -> str:
+    """"MSNBC, “Expert: Ghislaine Maxwell’s DOJ interview is a snapshot…”": who, and the title, shortened."""
+    title = " ".join(entry.title.split())
+    if len(title) > 72:
+        title = title[:72].rsplit(" ", 1)[0] + "…"
+    return f"{entry.who}, “{title}”" if entry.who else f"“{title}”"
+
+
+def _describe_source_links(cited: CitedBrief, html: str) -> str:
+    """A numbered marker's link says which source it is (its `title`, which
+    the PDF's link annotation takes as its description): "Source 1: MSNBC,
+    “Expert: …”, point 16", not only "Source 1, point 16".  (An in-text
+    citation's link is its own description; its markup stays as the style
+    made it.)  Only briefgen's own markup links to "#ref-": a fact's markdown
+    cannot (relative links are removed from it)."""
+    entries = {e.ref.id: e for e in cited.references}
+
+    def describe(match: re.Match) -> str:
+        entry = entries.get(match.group(1))
+        if entry is None:
+            return match.group(0)
+        old = match.group(2)
+        name = f"Source {entry.number}" if cited.numbered else "Source"
+        rest = old[len(name):] if old.startswith(name) else ""  # ", point 16" of "Source 1, point 16"
+        title = str(Markup.escape(f"{name}: {_source_label(entry)}")) + rest
+        return f'<a href="#ref-{match.group(1)}" title="{title}">'
+
+    return _SOURCE_LINK.sub(describe, html)
 
 
 def _failing_template_line(exc: BaseException, project: Project) -> tuple[str, int] | None:

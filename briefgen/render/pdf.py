@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen.paths import inside
+from briefgen.paths import BUILTIN_TEMPLATES, TEMPLATES_DIR, inside
 from briefgen.render.backend import Document, Output, Settings
 
 DEFAULT_VARIANT = "pdf/ua-1"  # tagged, with language, title and outline: readable by screen readers
@@ -147,6 +147,148 @@ def _font_timestamps_kept():
                 wfonts.TTFont, _fonts_original = _fonts_original, None
 
 
+# The rules only WeasyPrint reads: the running footer, in CSS for paged media
+# (string-set, running(), element()) that browsers ignore and HTML validators
+# reject, so it stays out of the HTML's <style>.  A workspace's
+# templates/briefgen-print.css replaces the built-in one, as for every template.
+PRINT_CSS = "briefgen-print.css"
+
+
+def print_stylesheet(base_dir: Path) -> Path | None:
+    """The print stylesheet for a workspace: its own, else the built-in one."""
+    for folder in (base_dir / TEMPLATES_DIR, BUILTIN_TEMPLATES):
+        if (folder / PRINT_CSS).is_file():
+            return folder / PRINT_CSS
+    return None
+
+
+_tagging_lock = threading.Lock()
+_tagging_writers = 0
+_tagging_original: dict = {}
+_in_margin = threading.local()
+
+
+@contextlib.contextmanager
+def _margin_boxes_as_artifacts():
+    """While WeasyPrint writes a PDF, the page's margin boxes (the running
+    footer: title, disclaimer, "Page N of M") are drawn as one Artifact each,
+    and link annotations take their description from the link's `title`.
+
+    WeasyPrint 70 tags the text of margin boxes as marked content with an
+    MCID whose structure element it leaves out of the structure tree
+    (weasyprint/pdf/tags.py, "could be included in tree as Artifact"; its
+    issue #1836): content reachable from nothing, which PDF/UA forbids. A
+    running header or footer is pagination, an artifact. And it sets a
+    link's /Contents to its raw target ("ref-msnbc-2025-08-24"), which a
+    screen reader reads out. Like `_font_timestamps_kept`, only names in
+    WeasyPrint's modules are replaced, only while a PDF is written, and
+    restored after the last of any overlapping writes; a WeasyPrint without
+    these internals is left as it is.
+    """
+    global _tagging_writers
+    import weasyprint.draw as wdraw
+    import weasyprint.pdf as wpdf
+    import weasyprint.pdf.tags as wtags
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf.stream import Stream
+
+    if not all(hasattr(m, n) for m, n in ((wdraw, "draw_stacking_context"), (wtags, "_build_box_tree"),
+                                          (Stream, "marked"), (Stream, "artifact"), (wpdf, "add_links"))):
+        yield
+        return
+    with _tagging_lock:
+        if _tagging_writers == 0:
+            originals = _tagging_original
+            originals.update(draw=wdraw.draw_stacking_context, tree=wtags._build_box_tree,
+                             marked=Stream.marked, artifact=Stream.artifact, links=wpdf.add_links)
+
+            def draw_stacking_context(stream, stacking_context):
+                if not isinstance(stacking_context.box, boxes.MarginBox) or getattr(_in_margin, "depth", 0):
+                    return originals["draw"](stream, stacking_context)
+                with originals["artifact"](stream):
+                    _in_margin.depth = 1
+                    try:
+                        return originals["draw"](stream, stacking_context)
+                    finally:
+                        _in_margin.depth = 0
+
+            @contextlib.contextmanager
+            def marked(self, box, tag):
+                if getattr(_in_margin, "depth", 0):
+                    yield  # inside the margin box's Artifact: no MCID, no structure element
+                else:
+                    with originals["marked"](self, box, tag):
+                        yield
+
+            @contextlib.contextmanager
+            def artifact(self):
+                if getattr(_in_margin, "depth", 0):
+                    yield  # already inside an Artifact
+                else:
+                    with originals["artifact"](self):
+                        yield
+
+            def build_box_tree(box, *args, **kwargs):
+                if isinstance(box, boxes.MarginBox):
+                    return iter(())  # drawn as an artifact: nothing to tag
+                return originals["tree"](box, *args, **kwargs)
+
+            def add_links(links_and_anchors, *args, **kwargs):
+                links, anchors = links_and_anchors
+                links = _outermost_links(links)
+                result = originals["links"]((links, anchors), *args, **kwargs)
+                import pydyf
+
+                for link_type, target, _, box in links:
+                    annotation = getattr(box, "link_annotation", None)
+                    element = getattr(box, "element", None)
+                    if annotation is None or "Contents" not in annotation or not hasattr(element, "get"):
+                        continue
+                    title = element.get("title")
+                    if title:
+                        annotation["Contents"] = pydyf.String(title)
+                    elif link_type == "internal" and target.startswith("ref-"):
+                        # An in-text citation, "(MSNBC, 2025, point 2)": the link's own words name the source.
+                        text = " ".join("".join(element.itertext()).split())
+                        if text:
+                            annotation["Contents"] = pydyf.String(f"Source: {text}")
+                return result
+
+            wdraw.draw_stacking_context = draw_stacking_context
+            wtags._build_box_tree = build_box_tree
+            Stream.marked, Stream.artifact = marked, artifact
+            wpdf.add_links = add_links
+        _tagging_writers += 1
+    try:
+        yield
+    finally:
+        with _tagging_lock:
+            _tagging_writers -= 1
+            if _tagging_writers == 0:
+                o = _tagging_original
+                wdraw.draw_stacking_context, wtags._build_box_tree = o["draw"], o["tree"]
+                Stream.marked, Stream.artifact, wpdf.add_links = o["marked"], o["artifact"], o["links"]
+                o.clear()
+
+
+def _outermost_links(links: list) -> list:
+    """The links of a page without those of boxes inside a link to the same
+    target: WeasyPrint gives the <em> in <a href="#x"><em>Title</em>, 2018</a>
+    an annotation of its own, which then hangs under the <em>'s NonStruct
+    instead of the Link element (and is a second, overlapping target)."""
+    kept, outer = [], []
+    for link in links:
+        link_type, target, (x1, y1, x2, y2), box = link
+        is_a = (getattr(box, "element_tag", None) or "").split(":")[0] == "a"
+        if not is_a and any(t == target and a <= x1 + 0.01 and b <= y1 + 0.01 and x2 <= c + 0.01 and y2 <= d + 0.01
+                            for t, (a, b, c, d) in outer):
+            continue
+        if is_a:
+            outer.append((target, (x1, y1, x2, y2)))
+        kept.append(link)
+    return kept
+
+
 class Layout:
     """One laid-out document: its pages, how full they are, and the PDF it makes."""
 
@@ -155,10 +297,20 @@ class Layout:
 
         self.variant = variant
         self._fetcher = _fetcher_class()(roots)
+        base_url = base_dir.resolve().as_uri() + "/"
+        css = print_stylesheet(base_dir)
         with _weasyprint_log() as messages:
+            stylesheets = None
+            if css is not None:
+                # briefgen's own file or the workspace's (never through a link): an input of the PDF,
+                # recorded like every file the renderer reads; what it asks for goes through the fetcher.
+                raw = css.read_bytes()
+                self._fetcher.served[str(css.resolve())] = raw
+                stylesheets = [weasyprint.CSS(string=raw.decode("utf-8"), base_url=css.resolve().as_uri(),
+                                              url_fetcher=self._fetcher, font_config=_font_config())]
             self.document = weasyprint.HTML(
-                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=self._fetcher
-            ).render(font_config=_font_config())
+                string=html, base_url=base_url, url_fetcher=self._fetcher
+            ).render(font_config=_font_config(), stylesheets=stylesheets)
         self._messages = messages
 
     @property
@@ -209,7 +361,7 @@ class Layout:
         return heights
 
     def pdf(self, variant: str | None = DEFAULT_VARIANT) -> Pdf:
-        with _weasyprint_log() as messages, _font_timestamps_kept():
+        with _weasyprint_log() as messages, _font_timestamps_kept(), _margin_boxes_as_artifacts():
             data = self.document.write_pdf(pdf_variant=variant)
         other = tuple(m for m in [*self._messages, *messages] if BlockedResource.__name__ not in m)
         loaded = tuple(sorted((path, hashlib.sha256(raw).hexdigest()) for path, raw in self._fetcher.served.items()))
