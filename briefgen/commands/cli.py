@@ -293,7 +293,8 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
 @click.option("--per-tag", is_flag=True,
               help="Also render one fact sheet per fact tag into output/tags/ (with --tag, for the tags that match).")
 @click.option("--release", is_flag=True,
-              help="Refuse every brief that would show a draft or stale fact (no DRAFT marks are possible).")
+              help="Build into output/release/ (or --out), refusing every brief that would show a draft or stale "
+                   "fact: no DRAFT marks are possible.")
 @build_options
 @root_option
 @click.pass_obj
