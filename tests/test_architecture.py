@@ -11,9 +11,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefgen"
 
 # Lower layers never import higher ones (an import inside a function counts too).
 LAYERS = {
-    "briefgen": 0, "briefgen.errors": 0, "briefgen.paths": 0, "briefgen.files": 0, "briefgen.__main__": 6,
+    "briefgen": 0, "briefgen.errors": 0, "briefgen.paths": 0, "briefgen.files": 0, "briefgen.__main__": 7,
     "briefgen.source": 1, "briefgen.compose": 2, "briefgen.render": 3, "briefgen.build": 4,
-    "briefgen.api": 5, "briefgen.commands": 6,
+    "briefgen.api": 5, "briefgen.serve": 6, "briefgen.commands": 7,
 }
 MAX_LINES = 400
 

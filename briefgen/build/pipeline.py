@@ -133,21 +133,30 @@ class BuildResult:
     failed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # fitting, and files removed
     seconds: float = 0.0
+    # For a caller that shows the folder (a preview): what the check found,
+    # each document's stem by key, the folder's manifests by stem after the
+    # build, and why each document in it that is not current is not.
+    checked: Checked | None = None
+    stems: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, dict] = field(default_factory=dict)
+    out_of_date: dict[str, str] = field(default_factory=dict)
 
 
 def build(project: Project, request: BuildRequest = BuildRequest(),
-          progress: Callable[[int], Callable[[Job], None] | None] | None = None) -> BuildResult:
+          progress: Callable[[int], Callable[[Job], None] | None] | None = None,
+          workers: runner.Workers | None = None) -> BuildResult:
     """Build what `request` asks for.  `progress(n)`, when given, is told the
     number of documents to render and may return a function called once per
-    rendered document."""
+    rendered document.  `workers`, when given, are worker processes kept
+    between builds: paged documents render there (`request.jobs` is then
+    theirs to say)."""
     started = time.perf_counter()
     options = request.options()
     today = request.today or dt.date.today()
-    workers = request.jobs or 1
     check_option(request.style, project)
 
     # 1. Check, while pandoc formats the references in the styles the build will use.
-    early = EarlyStyles(project, request.style, workers)
+    early = EarlyStyles(project, request.style, request.jobs or 1)
     try:
         base, cited, warnings, selector, stale = check_project(project, today, loaded=early.start)
     finally:
@@ -159,9 +168,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
                    today=build_date(), selector=selector)
     folder = OutputFolder(project, *_out_dir(project, request))
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
-    styled = apply_styles(planned + resident, base, project, request.style, workers)
+    styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1)
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    result = BuildResult(warnings=list(warnings))
+    result = BuildResult(warnings=list(warnings), checked=Checked(base, cited, warnings, selector, stale),
+                         stems={job.key: job.stem for job in styled})
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
     refused = [job for job in styled if request.release and _refused_for_release(job, stale, result, job in planned)]
@@ -183,7 +193,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
             todo.append((job, d))
     tick = progress(len(todo)) if progress and todo else None
     rendered = []
-    for (job, d), done in zip(todo, _render_all([j for j, _ in todo], project, options, workers), strict=True):
+    renders = _render_all([j for j, _ in todo], project, options, request.jobs or 1, workers)
+    for (job, d), done in zip(todo, renders, strict=True):
         rendered.append((job, d, done))
         if tick:
             tick(job)
@@ -214,6 +225,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     except BriefgenError as exc:
         result.failures += exc.problems
     result.written = folder.written
+    result.documents, result.out_of_date = dict(folder.documents), dict(folder.out_of_date)
     result.notes += folder.notes
     if stale_ones := sorted(s for s, why in folder.out_of_date.items() if not why.startswith("the last build failed")):
         result.notes.append(f"{len(stale_ones)} other document{'s' if len(stale_ones) != 1 else ''} in the output "
@@ -223,7 +235,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     return result
 
 
-def _render_all(jobs: list[Job], project: Project, options: Options, workers: int):
+def _render_all(jobs: list[Job], project: Project, options: Options, workers: int, kept: runner.Workers | None):
     """A Rendered for each job, in job order.  Documents with no paged
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
@@ -238,7 +250,7 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     limits = runner.Limits(options.time_limit, options.memory_limit)
     work = functools.partial(render_document, project=project, options=options)
     yield from runner.run(jobs, work, failed, limits=limits, workers=workers, processes=bool(paged),
-                          prepare=prepare)
+                          prepare=prepare, kept=kept)
 
 
 def _out_dir(project: Project, request: BuildRequest) -> tuple[Path, bool]:

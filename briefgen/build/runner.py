@@ -14,7 +14,9 @@ dies, yields `on_fail(task, why, code)` instead and the others go on.
   them), and started fresh otherwise, since forking a threaded process is
   unsafe.  Each worker exits when its parent dies (Linux), and an interrupt
   or a termination request to the parent stops every worker at once.
-* Nothing here is global: a pool lives as long as one `run`.
+* Nothing here is global: a pool lives as long as one `run`, unless the
+  caller keeps one (`Workers`, a preview server's): those workers are
+  started once, fresh, with the renderer loaded, and handed each task.
 """
 
 from __future__ import annotations
@@ -151,12 +153,14 @@ def _limited(work: Callable[[T], R], task: T, limits: Limits, watchdog: Watchdog
 
 
 def run(tasks: list[T], work: Callable[[T], R], on_fail: Callable[[T, str, str], R], *, limits: Limits,
-        workers: int = 1, processes: bool = False, prepare: Callable[[], None] | None = None) -> Iterator[R]:
+        workers: int = 1, processes: bool = False, prepare: Callable[[], None] | None = None,
+        kept: Workers | None = None) -> Iterator[R]:
     """`work(task)` for each task, in order.  With `processes`, in up to
     `workers` worker processes (`prepare` runs first, so that forked workers
-    inherit what it loads); else in this thread.  `on_fail(task, why, hint)`
-    makes the result of a task that failed: `hint` names the limit that
-    stopped it ("time_limit", "memory_limit"), or is "" for a crash."""
+    inherit what it loads), or in the `kept` ones when given; else in this
+    thread.  `on_fail(task, why, hint)` makes the result of a task that
+    failed: `hint` names the limit that stopped it ("time_limit",
+    "memory_limit"), or is "" for a crash."""
     def result(task: T, outcome) -> R:
         return on_fail(task, outcome.why, outcome.code) if isinstance(outcome, _Failure) else outcome
 
@@ -168,10 +172,28 @@ def run(tasks: list[T], work: Callable[[T], R], on_fail: Callable[[T, str, str],
         finally:
             watchdog.close()
         return
+    remaining, alone = list(range(len(tasks))), False
+    if kept is not None:
+        futures = []
+        for n, task in enumerate(tasks):
+            try:
+                if n == len(futures):
+                    futures += [kept.submit(work, t, limits) for t in tasks[n:]]
+                outcome = futures[n].result()
+            except concurrent.futures.process.BrokenProcessPool:
+                if kept.closed:  # stopped on purpose (the server is stopping): no new workers
+                    for stopped in tasks[n:]:
+                        yield on_fail(stopped, "was stopped before it finished", "")
+                    return
+                kept.restart()  # and the rest run as below, to find the task that killed it
+                remaining = remaining[n:]
+                break
+            yield result(tasks[n], outcome)
+        else:
+            return
     # When a worker dies, the pool fails every task it had not finished, and
     # which one killed it is not known.  The rest then run one at a time until
     # the task that dies alone is found; then side by side again.
-    remaining, alone = list(range(len(tasks))), False
     while remaining:
         size = 1 if alone else min(workers, len(remaining))
         with _Pool(tasks, work, limits, size, prepare) as pool:
@@ -223,6 +245,18 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def _start_kept_worker(megabytes: int | None, parent: int, prepare: Callable[[], None] | None) -> None:
+    global _handed
+    _start_worker((), None, Limits(megabytes=megabytes), parent)
+    _handed = ((), None, None, Watchdog())
+    if prepare is not None:
+        prepare()
+
+
+def _work_sent(work, task, limits: Limits):
+    return _limited(work, task, limits, _handed[3])
+
+
 def _work_in_worker(number: int):
     tasks, work, limits, watchdog = _handed
     return _limited(work, tasks[number], limits, watchdog)
@@ -251,10 +285,67 @@ class _Pool:
             return
         # Interrupted (Ctrl-C, a termination request, a failure): stop the
         # workers now rather than wait for what they were given.
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:
-            process.join(1)
+        _stop(self.executor)
+
+
+def _stop(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Shut a pool down and kill its workers, without waiting for their work."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(1)
+
+
+class Workers:
+    """Worker processes kept from one `run` to the next, for a process that
+    builds again and again (a preview server).  They are spawned (never
+    forked: such a process has threads), each runs `prepare` (a module-level
+    function: loading the renderer) once, and each task is sent to them.
+    A worker that dies is replaced on the next run; `close` stops them all."""
+
+    def __init__(self, size: int = 1, prepare: Callable[[], None] | None = None, megabytes: int | None = None):
+        self.size, self.prepare, self.megabytes = size, prepare, megabytes
+        self._lock = threading.Lock()
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self.closed = False
+
+    def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self.closed:
+                raise concurrent.futures.process.BrokenProcessPool("the workers were stopped")
+            if self._executor is None:
+                self._executor = concurrent.futures.ProcessPoolExecutor(
+                    self.size, multiprocessing.get_context("spawn"), initializer=_start_kept_worker,
+                    initargs=(self.megabytes, os.getpid(), self.prepare))
+            return self._executor
+
+    def start(self) -> None:
+        """Start the workers now (they start on first use otherwise)."""
+        pool = self._pool()
+        for future in [pool.submit(os.getpid) for _ in range(self.size)]:
+            future.result()
+
+    def submit(self, work, task, limits: Limits):
+        return self._pool().submit(_work_sent, work, task, limits)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in (getattr(self._executor, "_processes", None) or {}).values()]
+
+    def restart(self) -> None:
+        """Stop the workers; new ones start on the next task."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _stop(executor)
+
+    def close(self) -> None:
+        """Stop every worker now, whatever it is doing, for good."""
+        with self._lock:
+            self.closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _stop(executor)

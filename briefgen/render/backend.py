@@ -113,3 +113,13 @@ def is_paged(name: str) -> bool:
     module, not its renderer)."""
     module, _, cls = FORMATS[name].partition(":")
     return bool(getattr(importlib.import_module(module), cls).paged)
+
+
+def prepare_paged() -> None:
+    """Load the renderer of every paged format now (its `prepare`), so that
+    the first document a worker process lays out does not pay for it."""
+    for name in FORMATS:
+        module, _, cls = FORMATS[name].partition(":")
+        kind = getattr(importlib.import_module(module), cls)
+        if kind.paged and hasattr(kind, "prepare"):
+            kind.prepare()

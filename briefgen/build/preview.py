@@ -1,0 +1,272 @@
+"""A preview session: the workspace built again and again in one process,
+as a preview server needs it, into folders of its own.
+
+Each round (`Preview.update`) opens the workspace afresh and builds it in
+two passes: HTML only, which is quick, and then every format the preview
+shows (HTML and PDF, fitted to the page limit, as `briefgen build` makes
+them).  Both passes are ordinary builds into the session's own output
+folders, so the pipeline's digests decide what is rebuilt: a change to one
+fact re-renders the documents that show it and nothing else.  The session
+keeps what the last round found (the problems when the workspace does not
+check) and the last good build, which stays on show until the next one.
+
+`affected(paths)` says whether a change to those files can change any
+document: the files the last round read (sources, briefgen.yaml, snapshots,
+the logo, styles, the templates), or a new file where the workspace looks
+for sources and templates.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.build import manifest
+from briefgen.build.folder import INDEX_NAME
+from briefgen.build.pipeline import BuildRequest, BuildResult, build
+from briefgen.build.runner import Workers
+from briefgen.compose.plan import SheetRequest
+from briefgen.errors import BriefgenError, Problem
+from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
+from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, prepare_paged
+from briefgen.source.project import Project
+
+QUICK = "quick"  # the pass that makes HTML only
+FULL = "full"  # the pass that makes every format shown
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one pass of an update found."""
+
+    number: int  # the update's number: both passes of one update share it
+    stage: str  # QUICK or FULL
+    built: tuple[str, ...] = ()  # stems of the documents re-rendered
+    problems: tuple[Problem, ...] = ()  # the workspace does not check: nothing was built
+    failures: tuple[Problem, ...] = ()  # documents that failed to render (the others built)
+    warnings: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Document:
+    """A document of the preview, as the home page lists it."""
+
+    stem: str
+    kind: str
+    title: str
+    template: str
+    date: str
+    tags: list[str]
+    draft: bool
+    stale: list[str]  # the facts shown that are past their review
+    files: dict[str, str]  # format -> file name in the folder
+    pages: int | None = None
+    max_pages: int | None = None
+    dropped: list[str] = field(default_factory=list)
+    failure: str | None = None  # why its last build failed, if it did
+
+    @property
+    def fits(self) -> bool | None:
+        if self.pages is None or self.max_pages is None:
+            return None
+        return self.pages <= self.max_pages
+
+
+class Preview:
+    """The workspace at `root`, built into the session's folders (a
+    temporary folder, removed by `close`, or `out_dir` when given)."""
+
+    def __init__(self, root: Path | str, out_dir: Path | None = None, per_tag: bool | None = None,
+                 formats: tuple[str, ...] = DEFAULT_FORMATS, workers: Workers | None = None):
+        self.root = Path(root).resolve()
+        Project.open(self.root)  # refuses a folder that is not a workspace, before anything starts
+        self._temp = Path(tempfile.mkdtemp(prefix="briefgen-preview-"))
+        self.folders = {QUICK: self._temp / QUICK, FULL: Path(out_dir).resolve() if out_dir else self._temp / FULL}
+        self.formats = tuple(f for f in FORMATS if f in formats)
+        paged = any(is_paged(f) for f in self.formats)
+        self.workers = workers if workers is not None else (Workers(1, prepare_paged) if paged else None)
+        self.per_tag, self.sheets = _documents_of(self.root, per_tag)
+        self.number = 0
+        self.last: dict[str, Round] = {}  # stage -> its last round
+        self.manifests: dict[str, dict[str, dict]] = {QUICK: {}, FULL: {}}  # stage -> stem -> manifest
+        self.out_of_date: dict[str, dict[str, str]] = {QUICK: {}, FULL: {}}  # stage -> stem -> why
+        self.shown: dict[str, str] = {}  # stem -> the stage whose file is shown (the newest good one)
+        self.problems: tuple[Problem, ...] = ()  # the last update's, when the workspace did not check
+        self.facts: dict[str, tuple[str, int]] = {}  # fact id -> (path, line), from the last good check
+        self.stale: dict[str, str] = {}
+        self.read: frozenset[str] = frozenset()
+        self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
+        self._building = threading.Lock()
+
+    # -- building ----------------------------------------------------------
+
+    def update(self, stages: tuple[str, ...] = (QUICK, FULL), force: bool = False):
+        """Build the workspace as it is now, pass by pass, yielding each
+        pass's Round as it ends.  Never raises for what is in the workspace:
+        its problems are in the Round."""
+        self.number += 1
+        for stage in stages:
+            done = self._pass(stage, force)
+            yield done
+            if not done.ok:
+                return  # the workspace does not check: the next pass would say the same
+
+    def _pass(self, stage: str, force: bool) -> Round:
+        started = time.perf_counter()
+        formats = tuple(f for f in self.formats if not is_paged(f)) if stage == QUICK else self.formats
+        request = BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=formats or self.formats,
+                               out_dir=self.folders[stage], force=force)
+        project = None
+        with self._building:  # one pass at a time; what is on show stays readable meanwhile
+            try:
+                project = Project.open(self.root)
+                result = build(project, request, workers=self.workers)
+            except BriefgenError as exc:
+                done = Round(self.number, stage, problems=tuple(exc.problems), seconds=time.perf_counter() - started)
+                with self.lock:
+                    self.problems = done.problems
+                    if project is not None:
+                        self.read |= frozenset(project.read)  # a file that did not check is still watched
+                    self.last[stage] = done
+            else:
+                with self.lock:
+                    done = self._built(stage, project, result, started)
+                    self.last[stage] = done
+        return done
+
+    def _built(self, stage: str, project: Project, result: BuildResult, started: float) -> Round:
+        self.manifests[stage] = result.documents
+        self.out_of_date[stage] = result.out_of_date
+        built = tuple(sorted(result.stems[key] for key in result.built))
+        if stage == FULL:  # what the full pass made is shown, but where it failed and the quick pass did not
+            for stem in result.documents:
+                if not result.out_of_date.get(stem, "").startswith("the last build failed"):
+                    self.shown[stem] = FULL
+        else:
+            self.shown.update({stem: QUICK for stem in built})
+        checked = result.checked
+        self.problems = ()
+        self.facts = {f.id: (f.origin.path, f.origin.line) for f in checked.base.facts.values()}
+        self.stale = dict(checked.stale)
+        self.read = frozenset(project.read)
+        return Round(self.number, stage, built, (), tuple(result.failures), tuple(result.warnings),
+                     tuple(result.notes), time.perf_counter() - started)
+
+    # -- what a change reaches -------------------------------------------
+
+    def affected(self, paths) -> bool:
+        """Whether a change to any of `paths` (absolute, or relative to the
+        workspace) can change what the preview shows."""
+        for path in paths:
+            rel = _relative(Path(path), self.root)
+            if rel is None or _inside(rel, OUTPUT_DIR) or any(_inside(rel, str(f)) for f in self._own_folders()):
+                continue
+            if rel in self.read or rel == CONFIG_FILE or _inside(rel, SOURCES_DIR) or _inside(rel, TEMPLATES_DIR):
+                return True
+        return False
+
+    def _own_folders(self):
+        return [r for r in (_relative(f, self.root) for f in self.folders.values()) if r]
+
+    # -- what is on show -------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        """Every document on show, briefs first, then tag sheets and ad-hoc sheets, each by title."""
+        with self.lock:
+            docs = []
+            for stem in sorted(set(self.manifests[FULL]) | set(self.manifests[QUICK])):
+                stage = self._stage_of(stem)
+                data, fit = self.manifests[stage][stem], self.manifests[stage][stem].get("fit") or {}
+                why = self.out_of_date[FULL].get(stem) or self.out_of_date[QUICK].get(stem)
+                files = {fmt: f"{stem}.{fmt}" for fmt in FORMATS if self._file(stem, fmt) is not None}
+                docs.append(Document(
+                    stem, data["kind"], str(data["title"]), str(data.get("template", "")), str(data["date"]),
+                    [str(t) for t in data.get("tags", [])], data.get("draft") is True,
+                    sorted(f for f in data.get("facts", []) if f in self.stale), files, fit.get("pages"),
+                    fit.get("max_pages"), [str(d) for d in data.get("dropped") or []], why))
+        order = {"brief": 0, "tag sheet": 1, "fact sheet": 2}
+        return sorted(docs, key=lambda d: (order.get(d.kind, 3), d.title.casefold(), d.stem))
+
+    def file(self, stem: str, fmt: str) -> Path | None:
+        """The file on show for document `stem` in format `fmt`, or None.
+        Only a document's own files are ever given: the name is looked up
+        in the folders' manifests, never joined to a path as asked."""
+        with self.lock:
+            return self._file(stem, fmt)
+
+    def _stage_of(self, stem: str) -> str:
+        stage = self.shown.get(stem, FULL)
+        return stage if stem in self.manifests[stage] else (FULL if stem in self.manifests[FULL] else QUICK)
+
+    def _file(self, stem: str, fmt: str) -> Path | None:
+        for stage in dict.fromkeys((self._stage_of(stem), FULL, QUICK)):
+            data = self.manifests[stage].get(stem)
+            if data is None or fmt not in data.get("files", {}):
+                continue
+            path = self.folders[stage] / f"{stem}.{fmt}"
+            if path.is_file() and not path.is_symlink():
+                return path
+        return None
+
+    def index(self) -> Path | None:
+        path = self.folders[FULL] / INDEX_NAME
+        return path if path.is_file() else None
+
+    def quoted(self, problem: Problem, around: int = 1) -> list[tuple[int, str]]:
+        """The lines of the workspace file a problem is at: its line and
+        `around` lines either side, numbered."""
+        path = workspace_file(self.root, problem.path) if problem.path and problem.line else None
+        try:
+            data = path.read_bytes() if path is not None else b""
+        except OSError:
+            data = b""
+        lines = data.decode("utf-8", "replace").splitlines()
+        first, last = max(1, problem.line - around), min(len(lines), problem.line + around)
+        return [(n, lines[n - 1]) for n in range(first, last + 1)]
+
+    def close(self) -> None:
+        """Stop the workers and remove the session's temporary folder."""
+        if self.workers is not None:
+            self.workers.close()
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+
+def _documents_of(root: Path, per_tag: bool | None) -> tuple[bool, tuple[SheetRequest, ...]]:
+    """What the workspace's own output/ shows besides its briefs: whether it
+    holds tag sheets (then the preview makes every tag sheet, unless told
+    otherwise), and the ad-hoc sheets asked for there."""
+    found = manifest.read_all(root / OUTPUT_DIR)
+    sheets = []
+    for f in found:
+        asked = f.data.get("sheet")
+        if f.data.get("kind") == "fact sheet" and isinstance(asked, dict) and isinstance(asked.get("expression"), str):
+            sheets.append(SheetRequest(asked["expression"], asked.get("title") or None,
+                                       asked.get("template") or SheetRequest.template))
+    if per_tag is None:
+        per_tag = any(f.data.get("kind") == "tag sheet" for f in found)
+    return per_tag, tuple(dict.fromkeys(sheets))
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _inside(rel: str, folder: str) -> bool:
+    return rel == folder or rel.startswith(folder.rstrip("/") + "/")
+
+
