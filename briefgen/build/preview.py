@@ -169,8 +169,8 @@ class Preview:
         workspace) can change what the preview shows."""
         for path in paths:
             rel = _relative(Path(path), self.root)
-            if rel is None or _inside(rel, OUTPUT_DIR) or any(_inside(rel, str(f)) for f in self._own_folders()):
-                continue
+            if rel is None or any(_inside(rel, f) for f in self._own_folders()):
+                continue  # outside the workspace, or what the preview itself writes
             if rel in self.read or rel == CONFIG_FILE or _inside(rel, SOURCES_DIR) or _inside(rel, TEMPLATES_DIR):
                 return True
         return False

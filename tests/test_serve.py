@@ -1,0 +1,130 @@
+"""`briefgen serve` as a process: what it answers, what it refuses, and how it stops."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from conftest import copy_sample
+from serve_support import Server, alive
+
+ONE_PAGER = "section-230-one-pager"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = copy_sample(tmp_path_factory.mktemp("ws"))
+    s = Server(root)
+    yield s
+    s.close()
+
+
+def test_it_prints_the_address_and_binds_loopback(server):
+    assert server.first_line.startswith(f"serving {server.root.resolve()} at http://127.0.0.1:")
+    assert server.host == "127.0.0.1"
+
+
+def test_the_home_page_lists_every_document_with_its_pages_and_limit(server):
+    status, headers, body = server.get("/")
+    page = body.decode()
+    assert status == 200 and "script-src 'self'" in headers["content-security-policy"]
+    assert "Section 230 and the Online Sexual Exploitation of Children" in page
+    assert "The Maxwell Interview and Accountability for Sex Trafficking" in page
+    assert re.search(r'class="pages">1 of 1 <span class="fits">fits</span>', page)
+    assert f'href="/doc/{ONE_PAGER}"' in page
+
+
+def test_a_document_page_frames_the_built_html_and_links_facts_to_their_lines(server):
+    status, _, body = server.get(f"/doc/{ONE_PAGER}")
+    page = body.decode()
+    assert status == 200
+    src = re.search(r'<iframe[^>]* src="(/files/[^"]+)"', page)[1]
+    assert src.startswith(f"/files/{ONE_PAGER}.html?v=")
+    assert "sources/facts/online-exploitation.yaml:33" in page  # where one-in-four-children is written
+    status, headers, body = server.get(src)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert b"<script" not in body  # the page exactly as build writes it: no script
+    status, headers, body = server.get(f"/doc/{ONE_PAGER}?view=pdf")
+    pdf = re.search(r'<iframe[^>]* src="(/files/[^"]+)"', body.decode())[1]
+    status, headers, body = server.get(pdf)
+    assert status == 200 and headers["content-type"] == "application/pdf" and body.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("path", [
+    "/../sources/references.yaml", "/files/../sources/references.yaml", "/files/%2e%2e/sources/references.yaml",
+    "/files/%2E%2E%2Fsources%2Freferences.yaml", "/files//etc/passwd", "/files/%2Fetc%2Fpasswd",
+    "/sources/references.yaml", "/files/sources/references.yaml", f"/files/{ONE_PAGER}.manifest.json",
+    "/files/.cache.json", "/_/static/../app.py", "/_/static/%2e%2e%2fapp.py", "/doc/../sources", "/doc/nope",
+    "/files/index.html/../../sources/references.yaml", "/etc/passwd",
+])
+def test_only_documents_and_its_own_files_are_served(server, path):
+    status, _, body = server.get(path)
+    assert status == 404, (path, body[:200])
+    assert b"references:" not in body and b"root:" not in body
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.nip.io", ""])
+def test_a_host_header_naming_another_address_is_refused(server, host):
+    status, _, body = server.get("/", host=host)
+    assert status == 400 and b"Section 230" not in body
+
+
+def test_localhost_is_the_same_address(server):
+    assert server.get("/", host=f"localhost:{server.port}")[0] == 200
+
+
+def test_writes_need_the_session_token(server):
+    status, _, _ = server.get("/_/rebuild", method="POST")
+    assert status == 403
+    status, _, _ = server.get("/_/rebuild", method="POST", headers={"X-Briefgen-Token": "guess"})
+    assert status == 403
+    token = re.search(r'name="briefgen-token" content="([^"]+)"', server.get("/")[2].decode())[1]
+    before = server.state()["number"]
+    status, _, _ = server.get("/_/rebuild", method="POST", headers={"X-Briefgen-Token": token})
+    assert status == 200
+    server.wait_for(lambda s: s["number"] > before)
+
+
+def test_nothing_is_written_into_output(server):
+    assert not (server.root / "output").exists()
+
+
+def test_a_port_in_use_is_a_clear_error(server, tmp_path):
+    import subprocess
+    import sys
+
+    root = copy_sample(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "briefgen", "--root", str(root), "serve", "--port", server.port],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"cannot serve on 127.0.0.1:{server.port}: that address is in use by another " \
+                                  "program: try another --port"
+
+
+def test_another_address_than_loopback_warns(tmp_path):
+    s = Server(copy_sample(tmp_path), "--host", "0.0.0.0")
+    try:
+        assert "warning: 0.0.0.0 is reachable from other machines" in s.process.stderr.readline()
+    finally:
+        s.close()
+
+
+def test_ctrl_c_stops_it_leaving_no_worker_and_no_temporary_folder(tmp_path):
+    s = Server(copy_sample(tmp_path))
+    try:
+        workers = s.children()
+        assert workers, "the PDF worker process runs beside the server"
+        status, _, body = s.get(f"/doc/{ONE_PAGER}")
+        folder = re.search(r'/files/', body.decode())
+        assert status == 200 and folder
+        seconds = s.interrupt()
+        assert s.process.returncode == 0, s.process.stderr.read()
+        time.sleep(0.5)
+        assert [pid for pid in workers if alive(pid)] == []
+        assert "Traceback" not in s.process.stderr.read()
+        print(f"stopped in {seconds:.2f} s")
+    finally:
+        s.close()
