@@ -36,6 +36,7 @@ from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, prepare_
 from briefgen.source.project import Project
 
 QUICK = "quick"  # the pass that makes HTML only
+EVERY_PDF_UP_TO = 30  # documents: in a larger workspace, the full pass makes only the documents opened
 FULL = "full"  # the pass that makes every format shown
 
 
@@ -105,6 +106,7 @@ class Preview:
         self.facts: dict[str, tuple[str, int]] = {}  # fact id -> (path, line), from the last good check
         self.stale: dict[str, str] = {}
         self.read: frozenset[str] = frozenset()
+        self.wanted: set[str] = set()  # documents opened, whose PDFs a large workspace lays out
         self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
         self._building = threading.Lock()
 
@@ -121,11 +123,45 @@ class Preview:
             if not done.ok:
                 return  # the workspace does not check: the next pass would say the same
 
+    def want(self, stem: str) -> bool:
+        """Note that someone is looking at document `stem`: in a large
+        workspace, its PDF is laid out from now on.  Returns whether the full
+        pass must run for it to be shown."""
+        with self.lock:
+            if self.everything or stem in self.wanted or stem not in self.manifests[QUICK]:
+                return False
+            self.wanted.add(stem)
+            return True
+
+    @property
+    def everything(self) -> bool:
+        """Whether the full pass makes every document (else only those wanted)."""
+        return len(self.manifests[QUICK]) <= EVERY_PDF_UP_TO
+
+    def _request(self, stage: str, force: bool) -> BuildRequest | None:
+        if stage == QUICK:
+            formats = tuple(f for f in self.formats if not is_paged(f)) or self.formats
+            return BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=formats,
+                                out_dir=self.folders[QUICK], force=force)
+        if self.everything:
+            return BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=self.formats,
+                                out_dir=self.folders[FULL], force=force)
+        kinds = {stem: self.manifests[QUICK][stem]["kind"] for stem in self.wanted if stem in self.manifests[QUICK]}
+        briefs = tuple(sorted(s for s, kind in kinds.items() if kind == "brief"))
+        tags = sorted(s.split("/", 1)[1] for s, kind in kinds.items() if kind == "tag sheet")
+        sheets = self.sheets if any(kind == "fact sheet" for kind in kinds.values()) else ()
+        if not (briefs or tags or sheets):
+            return None
+        return BuildRequest(briefs=briefs, tag=" or ".join(tags) or None, per_tag=bool(tags), sheets=sheets,
+                            formats=self.formats, out_dir=self.folders[FULL], force=force)
+
     def _pass(self, stage: str, force: bool) -> Round:
         started = time.perf_counter()
-        formats = tuple(f for f in self.formats if not is_paged(f)) if stage == QUICK else self.formats
-        request = BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=formats or self.formats,
-                               out_dir=self.folders[stage], force=force)
+        request = self._request(stage, force)
+        if request is None:  # nothing to lay out yet
+            with self.lock:
+                self.last[stage] = Round(self.number, stage)
+            return self.last[stage]
         project = None
         with self._building:  # one pass at a time; what is on show stays readable meanwhile
             try:

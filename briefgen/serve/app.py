@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from briefgen.build.preview import Preview
 from briefgen.serve import pages
-from briefgen.serve.session import Builder, Listeners
+from briefgen.serve.session import FORCE, WANT, Builder, Listeners
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"preview.js": "text/javascript", "preview.css": "text/css"}
@@ -52,6 +52,8 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         known = {d.stem: d for d in preview.documents()}
         if stem not in known or view not in ("html", "pdf"):
             return _not_found()
+        if preview.want(stem):
+            builder.ask({WANT})
         return _page(pages.document(preview, known[stem], view, token))
 
     async def files(request: Request) -> Response:
@@ -95,7 +97,7 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         return StreamingResponse(stream(), media_type="text/event-stream", headers=HEADERS)
 
     async def rebuild(request: Request) -> Response:
-        builder.ask({"force"})
+        builder.ask({FORCE})
         return JSONResponse({"asked": True}, headers=HEADERS)
 
     routes = [

@@ -17,12 +17,13 @@ import queue
 import threading
 from pathlib import Path
 
-from briefgen.build.preview import FULL, Preview, Round
+from briefgen.build.preview import FULL, QUICK, Preview, Round
 from briefgen.errors import Problem
 
 log = logging.getLogger("briefgen.serve")
 
 FORCE = "force"  # a request to rebuild everything (not a path)
+WANT = "want"  # a request to lay out the PDFs of the documents just opened
 
 
 class Listeners:
@@ -96,15 +97,17 @@ class Builder:
                 changed |= self.asked.get_nowait()
             if self.stopping.is_set():
                 break
-            if changed and (FORCE in changed or self.preview.affected(changed - {FORCE})):
-                self._build(force=False)
+            if FORCE in changed or self.preview.affected(changed - {FORCE, WANT}):
+                self._build()
+            elif WANT in changed:
+                self._build(stages=(FULL,))
             if self.asked.empty():
                 self.idle.set()
 
-    def _build(self, force: bool) -> None:
+    def _build(self, stages: tuple[str, ...] = (QUICK, FULL)) -> None:
         self.listeners.publish({"event": "building"})
         try:
-            for done in self.preview.update(force=force):
+            for done in self.preview.update(stages):
                 self.rounds += 1
                 for call in self.after:
                     call(done)

@@ -74,9 +74,8 @@
   function swapFrame(box, src) {
     const old = box.querySelector("iframe");
     const fresh = document.createElement("iframe");
-    if (old) {
-      for (const attr of ["title", "sandbox"]) if (old.hasAttribute(attr)) fresh.setAttribute(attr, old.getAttribute(attr));
-    }
+    fresh.title = box.dataset.title || "";
+    if (box.dataset.sandbox) fresh.setAttribute("sandbox", box.dataset.sandbox);
     fresh.className = "loading";
     fresh.addEventListener("load", () => {
       try {
