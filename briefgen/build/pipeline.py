@@ -66,7 +66,7 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             problems += template_problems(project)
         stale = stale_facts(base, project, today or dt.date.today())
         found = review(base, project, today or dt.date.today(), stale)
-        warnings = [p for p in found if p.severity == "warning"]
+        warnings = sources.warnings + [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]
         for brief in base.briefs.values():
             try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
-from briefgen.source.origin import Lines, Origin
+from briefgen.source.origin import Lines, Origin, field_path
 from briefgen.source.project import Project
 from briefgen.source.validate import did_you_mean, validate
 from briefgen.source.yamlread import Bad, read_cached, read_yaml
@@ -32,6 +32,8 @@ class Sources:
     facts: list[Fact] = field(default_factory=list)
     briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What is odd but kept as written (a stray quotation mark): warnings.
+    warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # What entries that failed validation would have defined: naming them is
     # not a second mistake.  When a whole file could not be read, anything
@@ -111,6 +113,7 @@ def load_text(rel: str, raw: bytes) -> Sources:
 def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
     if data is None:
         return
+    sources.warnings += _stray_quotes(rel, data, lines)
     if not isinstance(data, dict):
         sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint(), "not-a-mapping"))
         sources.complete = False  # whatever it meant to define is unknown
@@ -150,6 +153,25 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                     sources.invalid_tags.add(item["kind"])
                 if key == "briefs":
                     sources.invalid_briefs.append((item, origin))
+
+
+def _stray_quotes(rel: str, data: object, lines: Lines) -> list[Problem]:
+    """A warning for each unquoted value ending in a quotation mark that
+    nothing opens (`quote: text"`): the mark is kept, as YAML reads it, but
+    it is most likely half of a quoted text."""
+    found = []
+    for loc in lines.stray_quotes:
+        record = data.get(loc[0]) if isinstance(data, dict) and len(loc) > 2 else None
+        item = record[loc[1]] if isinstance(record, list) and isinstance(loc[1], int) and loc[1] < len(record) else None
+        name = item.get("id") if isinstance(item, dict) else None
+        inner = loc[2:] if item is not None else loc
+        label = f"{str(loc[0])[:-1]} '{name}': " if isinstance(name, str) else ""
+        found.append(Problem(rel, lines.get(loc) or 1, f"{label}{field_path(inner)}: ends with a quotation mark (\") "
+                             "that nothing opens, and it is kept as part of the text: to quote the whole text, start "
+                             "it with \" too; to keep the mark, put the whole text in '...'", "stray-quote", "warning",
+                             subject=name if isinstance(name, str) else "", column=lines.column(loc),
+                             field=field_path(loc)))
+    return found
 
 
 def _top_level_hint() -> str:
