@@ -171,6 +171,22 @@ def test_bad_configuration_is_reported_with_file_and_line(make_workspace, run, c
     assert not (root / "output").exists()
 
 
+def test_every_mistake_in_the_configuration_is_reported_in_one_run(make_workspace, run):
+    config = "paper: a5\nstyle: nonsense\norganization:\n  name: X\n  logo: assets/missing.png\nlang: e n\n"
+    root = make_workspace(extra={"briefgen.yaml": config})
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            "briefgen.yaml:1: 'a5' is not a valid paper (one of: letter, a4)",
+            "briefgen.yaml:2: unknown style 'nonsense' (one of: numbered, chicago-notes, chicago-author-date, apa, "
+            "mla, ieee, legal, the name of a style in the CSL style repository, or the path of a .csl file)",
+            "briefgen.yaml:5: organization.logo: no file 'assets/missing.png' in the workspace (or it leads outside it)",
+            "briefgen.yaml:6: lang: 'e n' is not a language tag: write one such as en, en-US or es",
+            "4 problems found.",
+        ]
+
+
 def test_a_new_logo_rebuilds_the_briefs(make_workspace, run):
     root = make_workspace(extra={"briefgen.yaml": CONFIG, "assets/logo.svg": SVG_LOGO})
     assert run(root, "build", "--format", "html").exit_code == 0

@@ -55,7 +55,10 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         sources = load(project)
         if loaded is not None:
             loaded(sources)
-        base = check(sources, project)
+        try:
+            base = check(sources, project)
+        except BriefgenError as exc:  # the styles named are checked in the same run
+            raise BriefgenError(sorted(set(exc.problems + style_problems(project, sources.briefs)))) from None
         if problems := style_problems(project, base.briefs.values()):
             raise BriefgenError(sorted(problems))  # as check's own: before the trust checks and their warnings
         selector = Selector(base)

@@ -118,5 +118,11 @@ def _read_config(project: Project) -> tuple[Config, list[Problem]]:
     if not isinstance(data, dict):
         return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)",
                                   "not-a-mapping")]
-    config = validate(Config, "", data, Origin(path=CONFIG_FILE, lines=lines), problems)
+    origin = Origin(path=CONFIG_FILE, lines=lines)
+    config = validate(Config, "", data, origin, problems)
+    if config is None:
+        # The settings that are valid are kept, so that their own checks (the
+        # logo's file, the style's name) report in this run too.
+        bad = {p.field.split(".")[0].split("[")[0] for p in problems}
+        config = validate(Config, "", {k: v for k, v in data.items() if k not in bad}, origin, [])
     return config or Config(), problems
