@@ -187,6 +187,16 @@ def test_every_mistake_in_the_configuration_is_reported_in_one_run(make_workspac
         ]
 
 
+def test_a_mistake_inside_the_organization_does_not_hide_its_logo_problem(make_workspace, run):
+    config = "organization:\n  name: X\n  logo: assets/missing.png\n  webiste: https://example.org\n"
+    result = run(make_workspace(extra={"briefgen.yaml": config}), "check")
+    assert result.stderr.splitlines() == [
+        "briefgen.yaml:3: organization.logo: no file 'assets/missing.png' in the workspace (or it leads outside it)",
+        "briefgen.yaml:4: unknown field 'organization.webiste' (did you mean 'website'?)",
+        "2 problems found.",
+    ]
+
+
 def test_a_new_logo_rebuilds_the_briefs(make_workspace, run):
     root = make_workspace(extra={"briefgen.yaml": CONFIG, "assets/logo.svg": SVG_LOGO})
     assert run(root, "build", "--format", "html").exit_code == 0

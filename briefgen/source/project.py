@@ -120,9 +120,45 @@ def _read_config(project: Project) -> tuple[Config, list[Problem]]:
                                   "not-a-mapping")]
     origin = Origin(path=CONFIG_FILE, lines=lines)
     config = validate(Config, "", data, origin, problems)
-    if config is None:
-        # The settings that are valid are kept, so that their own checks (the
-        # logo's file, the style's name) report in this run too.
-        bad = {p.field.split(".")[0].split("[")[0] for p in problems}
-        config = validate(Config, "", {k: v for k, v in data.items() if k not in bad}, origin, [])
-    return config or Config(), problems
+    return config or _valid_part(data, origin), problems
+
+
+def _valid_part(data: dict, origin: Origin) -> Config:
+    """The settings of `data` that are valid, the others left out, so that
+    their own checks (the logo's file, the style's name) report in the same
+    run as the mistakes beside them."""
+    import copy
+
+    from pydantic import ValidationError
+
+    data = copy.deepcopy(data)
+    for _ in range(8):  # each round leaves out at least one setting; a few rounds suffice
+        try:
+            config = Config.model_validate(data)
+        except ValidationError as exc:
+            # last first, so that leaving out an entry of a list moves none still to go
+            removed = [_leave_out(data, tuple(err["loc"])) for err in reversed(exc.errors())]
+            if not any(removed):
+                break
+        else:
+            config._origin = origin
+            return config
+    return Config()
+
+
+def _leave_out(data: dict, loc: tuple) -> bool:
+    """Remove the value at `loc` from `data` (for a field missing there, the
+    mapping that misses it); False if there was nothing to remove."""
+    node, path = data, []
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or \
+                (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            path.append((node, part))
+            node = node[part]
+        else:
+            break
+    if not path:
+        return False
+    container, key = path[-1]
+    del container[key]
+    return True
