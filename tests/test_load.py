@@ -145,6 +145,13 @@ def test_a_half_quoted_value_keeps_its_stray_quote_mark_with_a_warning(make_work
     assert run(root, "check", "--strict").exit_code == 1
 
 
+def test_a_stray_quote_mark_in_briefgen_yaml_is_a_warning_too(make_workspace, run):
+    root = make_workspace(extra={"briefgen.yaml": 'paper: a4\nfooter: For discussion only."\n'})
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"briefgen.yaml:2: warning: footer: {STRAY_QUOTE}"]
+
+
 @pytest.mark.parametrize("value", ['He called it "abnormal"', '\'it was "abnormal"\'', '\'An Act"\'', '"An Act\\""',
                                    "the workers'"])
 def test_quote_marks_that_pair_or_were_quoted_on_purpose_are_no_warning(make_workspace, value):

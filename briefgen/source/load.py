@@ -19,9 +19,9 @@ from pathlib import Path
 
 from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
-from briefgen.source.origin import Lines, Origin, field_path
+from briefgen.source.origin import Lines, Origin
 from briefgen.source.project import Project
-from briefgen.source.validate import did_you_mean, validate
+from briefgen.source.validate import did_you_mean, stray_quotes, validate
 from briefgen.source.yamlread import Bad, read_cached, read_yaml
 
 @dataclass
@@ -61,7 +61,8 @@ def load(project: Project | Path) -> Sources:
 
 def _load(project: Project) -> Sources:
     sources = Sources()
-    sources.problems[:0] = project.config_problems
+    sources.problems[:0] = [p for p in project.config_problems if p.severity == "error"]
+    sources.warnings[:0] = [p for p in project.config_problems if p.severity != "error"]
     tree = project.tree
     for rel in tree.files():
         sources.files.append(rel)
@@ -113,7 +114,7 @@ def load_text(rel: str, raw: bytes) -> Sources:
 def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
     if data is None:
         return
-    sources.warnings += _stray_quotes(rel, data, lines)
+    sources.warnings += stray_quotes(rel, data, lines)
     if not isinstance(data, dict):
         sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint(), "not-a-mapping"))
         sources.complete = False  # whatever it meant to define is unknown
@@ -153,25 +154,6 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                     sources.invalid_tags.add(item["kind"])
                 if key == "briefs":
                     sources.invalid_briefs.append((item, origin))
-
-
-def _stray_quotes(rel: str, data: object, lines: Lines) -> list[Problem]:
-    """A warning for each unquoted value ending in a quotation mark that
-    nothing opens (`quote: text"`): the mark is kept, as YAML reads it, but
-    it is most likely half of a quoted text."""
-    found = []
-    for loc in lines.stray_quotes:
-        record = data.get(loc[0]) if isinstance(data, dict) and len(loc) > 2 else None
-        item = record[loc[1]] if isinstance(record, list) and isinstance(loc[1], int) and loc[1] < len(record) else None
-        name = item.get("id") if isinstance(item, dict) else None
-        inner = loc[2:] if item is not None else loc
-        label = f"{str(loc[0])[:-1]} '{name}': " if isinstance(name, str) else ""
-        found.append(Problem(rel, lines.get(loc) or 1, f"{label}{field_path(inner)}: ends with a quotation mark (\") "
-                             "that nothing opens, and it is kept as part of the text: to quote the whole text, start "
-                             "it with \" too; to keep the mark, put the whole text in '...'", "stray-quote", "warning",
-                             subject=name if isinstance(name, str) else "", column=lines.column(loc),
-                             field=field_path(loc)))
-    return found
 
 
 def _top_level_hint() -> str:

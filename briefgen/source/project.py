@@ -21,7 +21,7 @@ from briefgen.paths import BUILTIN_TEMPLATES, CONFIG_FILE, SOURCES_DIR, TEMPLATE
 from briefgen.source.model import Config
 from briefgen.source.origin import Origin
 from briefgen.source.tree import FileTree, SourceTree
-from briefgen.source.validate import validate
+from briefgen.source.validate import stray_quotes, validate
 from briefgen.source.yamlread import Bad, read_yaml
 
 
@@ -29,6 +29,7 @@ class Project:
     """An open workspace.  Make one with `Project.open(root)`."""
 
     def __init__(self, root: Path, tree: SourceTree, config: Config, config_problems: list[Problem]):
+        # config_problems: briefgen.yaml's errors, and its warnings (severity "warning")
         self.root = root
         self.tree = tree
         self.config = config
@@ -119,6 +120,7 @@ def _read_config(project: Project) -> tuple[Config, list[Problem]]:
         return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)",
                                   "not-a-mapping")]
     origin = Origin(path=CONFIG_FILE, lines=lines)
+    problems += stray_quotes(CONFIG_FILE, data, lines)  # warnings
     config = validate(Config, "", data, origin, problems)
     return config or _valid_part(data, origin), problems
 
