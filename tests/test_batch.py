@@ -378,6 +378,17 @@ def test_list_facts_json_is_stable(ws, run):
     }]
 
 
+def test_list_text_says_where_each_entry_starts(ws, run):
+    facts = run(ws, "list", "facts").stdout.splitlines()
+    assert facts[0].split()[:2] == ["id", "where"]
+    assert [line.split()[:2] for line in facts[1:4]] == [
+        ["a1", "sources/facts.yaml:2"], ["a2", "sources/facts.yaml:3"], ["b1", "sources/facts.yaml:4"]]
+    briefs = run(ws, "list", "briefs").stdout.splitlines()
+    assert briefs[2].split()[:2] == ["brief-beta", "sources/briefs.yaml:8"]
+    refs = run(ws, "list", "references").stdout.splitlines()
+    assert refs[2].split()[:2] == ["r2", "sources/references.yaml:3"]
+
+
 def test_list_briefs_and_references_filtered_by_tag(ws, run):
     briefs = json.loads(run(ws, "list", "briefs", "--tag", "shared", "--format", "json").stdout)
     assert [b["id"] for b in briefs] == ["brief-beta", "brief-both"]

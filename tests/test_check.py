@@ -285,6 +285,17 @@ def test_load_and_check_problems_come_in_one_run(make_workspace, refused):
     )
 
 
+def test_an_unknown_style_is_reported_with_the_other_problems(make_workspace, refused):
+    root = make_workspace(briefs=BRIEFS.replace("    template: one-pager\n", "    template: one-pager\n    style: apaa\n"),
+                          extra={BAD: FACT.replace("ref: statute", "ref: statue")})
+    assert refused(root) == expected(
+        "sources/briefs.yaml:5: brief 'brief-one': unknown style 'apaa' (did you mean 'apa'?) (one of: numbered, "
+        "chicago-notes, chicago-author-date, apa, mla, ieee, legal, the name of a style in the CSL style repository, "
+        "or the path of a .csl file)",
+        f"{BAD}:6: fact 'zz' cites unknown reference 'statue' (did you mean 'statute'?)",
+    )
+
+
 def test_a_brief_with_a_schema_error_still_has_its_facts_checked(make_workspace, refused):
     """One run reports both: the bad date and the fact the brief names that does not exist."""
     from tests.test_load import BRIEF

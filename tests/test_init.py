@@ -37,3 +37,28 @@ def test_init_force_adds_missing_files_and_never_overwrites(tmp_path):
     assert result.exit_code == 0
     assert (tmp_path / "sources/facts.yaml").read_text() == "facts: []\n"
     assert "kept" in result.stdout and (tmp_path / "briefgen.yaml").exists()
+    assert not (tmp_path / "sources/briefs.yaml").exists()  # a starter brief would name facts that are not there
+
+
+def test_init_force_into_a_workspace_adds_no_records_that_could_collide(tmp_path, run):
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path / "ws")
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "sources").rglob("*"))
+    result = CliRunner().invoke(cli, ["init", str(root), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "sources").rglob("*")) == before
+    assert "not added: the workspace has sources of its own" in result.stdout
+    assert (root / "briefgen.yaml").exists() and (root / ".gitignore").exists()
+    checked = run(root, "check")
+    assert checked.exit_code == 0, checked.stderr  # no duplicate ids (the sample has both starter facts' ids)
+
+
+def test_init_force_into_a_folder_without_sources_adds_them_all(tmp_path, run):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources/README.txt").write_text("not a source file")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--force"])
+    assert result.exit_code == 0
+    assert {"facts.yaml", "references.yaml", "briefs.yaml"} <= {p.name for p in (tmp_path / "sources").iterdir()}
+    assert run(tmp_path, "check").exit_code == 0

@@ -129,6 +129,37 @@ def test_tab_inside_a_value_is_kept(make_workspace):
     assert {f.id: f.claim for f in sources.facts}["zz"] == "a\tb"
 
 
+STRAY_QUOTE = ('ends with a quotation mark (") that nothing opens, and it is kept as part of the text: to quote '
+               'the whole text, start it with " too; to keep the mark, put the whole text in \'...\'')
+
+
+def test_a_half_quoted_value_keeps_its_stray_quote_mark_with_a_warning(make_workspace, run):
+    root = bad_file(make_workspace, FACT + '        quote: An Act"\n')
+    result = run(root, "check")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [f"{BAD}:7: warning: fact 'zz': cite[0].quote: {STRAY_QUOTE}"]
+    sources = load(root)
+    (problem,) = sources.warnings
+    assert sources.problems == [] and [f.id for f in sources.facts] == ["fact-a", "fact-b", "fact-c", "zz"]
+    assert (problem.code, problem.severity, problem.field) == ("stray-quote", "warning", "facts[0].cite[0].quote")
+    assert run(root, "check", "--strict").exit_code == 1
+
+
+def test_a_stray_quote_mark_in_briefgen_yaml_is_a_warning_too(make_workspace, run):
+    root = make_workspace(extra={"briefgen.yaml": 'paper: a4\nfooter: For discussion only."\n'})
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"briefgen.yaml:2: warning: footer: {STRAY_QUOTE}"]
+
+
+@pytest.mark.parametrize("value", ['He called it "abnormal"', '\'it was "abnormal"\'', '\'An Act"\'', '"An Act\\""',
+                                   "the workers'"])
+def test_quote_marks_that_pair_or_were_quoted_on_purpose_are_no_warning(make_workspace, value):
+    root = bad_file(make_workspace, FACT.replace('claim: "Z"', f"claim: {value}"))
+    sources = load(root)
+    assert sources.problems == [] and sources.warnings == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected_line"),
     [

@@ -171,9 +171,87 @@ def test_bad_configuration_is_reported_with_file_and_line(make_workspace, run, c
     assert not (root / "output").exists()
 
 
+def test_every_mistake_in_the_configuration_is_reported_in_one_run(make_workspace, run):
+    config = "paper: a5\nstyle: nonsense\norganization:\n  name: X\n  logo: assets/missing.png\nlang: e n\n"
+    root = make_workspace(extra={"briefgen.yaml": config})
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            "briefgen.yaml:1: 'a5' is not a valid paper (one of: letter, a4)",
+            "briefgen.yaml:2: unknown style 'nonsense' (one of: numbered, chicago-notes, chicago-author-date, apa, "
+            "mla, ieee, legal, the name of a style in the CSL style repository, or the path of a .csl file)",
+            "briefgen.yaml:5: organization.logo: no file 'assets/missing.png' in the workspace (or it leads outside it)",
+            "briefgen.yaml:6: lang: 'e n' is not a language tag: write one such as en, en-US or es",
+            "4 problems found.",
+        ]
+
+
+def test_a_mistake_inside_the_organization_does_not_hide_its_logo_problem(make_workspace, run):
+    config = "organization:\n  name: X\n  logo: assets/missing.png\n  webiste: https://example.org\n"
+    result = run(make_workspace(extra={"briefgen.yaml": config}), "check")
+    assert result.stderr.splitlines() == [
+        "briefgen.yaml:3: organization.logo: no file 'assets/missing.png' in the workspace (or it leads outside it)",
+        "briefgen.yaml:4: unknown field 'organization.webiste' (did you mean 'website'?)",
+        "2 problems found.",
+    ]
+
+
 def test_a_new_logo_rebuilds_the_briefs(make_workspace, run):
     root = make_workspace(extra={"briefgen.yaml": CONFIG, "assets/logo.svg": SVG_LOGO})
     assert run(root, "build", "--format", "html").exit_code == 0
     (root / "assets/logo.svg").write_text(SVG_LOGO.replace("#0b5d4b", "#123456"))
     result = run(root, "build", "--format", "html")
     assert "wrote" in result.stdout and "brief-one.html" in result.stdout
+
+
+def _page_texts(layout) -> list[tuple[str, str]]:
+    """Each page's text as (outside the contact footer, inside it)."""
+    pages = []
+    for page in layout.document.pages:
+        parts = {False: [], True: []}
+        stack = [(child, False) for child in page._page_box.children[:1]]  # the root element, not margin boxes
+        while stack:
+            box, in_contact = stack.pop()
+            element = getattr(box, "element", None)
+            classes = (element.get("class") or "").split() if element is not None and hasattr(element, "get") else []
+            if "draft-watermark" in classes:
+                continue  # on every page
+            in_contact = in_contact or "contact" in classes
+            if type(box).__name__ == "TextBox":
+                parts[in_contact].append(box.text)
+            stack.extend((child, in_contact) for child in getattr(box, "children", ()))
+        pages.append((" ".join(" ".join(parts[False]).split()), " ".join(" ".join(parts[True]).split())))
+    return pages
+
+
+def test_a_fact_sheet_never_ends_with_a_page_holding_only_the_contact(make_workspace, run):
+    from briefgen.render.pdf import Layout
+
+    config = ('organization:\n  name: Example Coalition\n  website: https://example.org\n'
+              '  contact: "Policy team, policy@example.org"\n')
+    briefs = ("briefs:\n  - id: sheet\n    title: A sheet\n    template: fact-sheet\n"
+                                 "    date: 2026-01-15\n    sections:\n      - {heading: All, facts: [fact-a, fact-b, fact-c]}\n")
+    root = make_workspace(briefs=briefs, extra={"briefgen.yaml": config})
+    assert run(root, "build", "--format", "html").exit_code == 0
+    html = (root / "output/sheet.html").read_text()
+    claim = "Fact C is a recommendation."
+    assert html.count(claim) == 1
+
+    def laid_out(lines: int):
+        longer = claim + "<br>Another line of the last section." * lines
+        return Layout(html.replace(claim, longer), root, (root,))
+
+    # The last section grows a line at a time (a line is shorter than the
+    # contact block): the first length that takes a second page is the one at
+    # which the contact alone would be pushed over.
+    low, high = 0, 200
+    assert laid_out(low).pages == 1 and laid_out(high).pages >= 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if laid_out(middle).pages == 1 else (low, middle)
+    pages = _page_texts(laid_out(high))
+    assert len(pages) == 2
+    (first, first_contact), (last, last_contact) = pages
+    assert not first_contact and "Policy team" in last_contact and "example.org" in last_contact  # whole
+    assert last  # and with the end of the last section, not on a page of its own

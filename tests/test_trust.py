@@ -149,7 +149,18 @@ def test_a_changed_word_in_a_quote_is_an_error_with_the_closest_passage(make_wor
     assert result.exit_code == 1
     assert result.stderr == (
         "sources/facts.yaml:11: fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest "
-        "passage is: \"The survey found that \"one in four\" respondents - mostly adults - had seen it...\"\n")
+        "passage is: \"The survey found that “one in four” respondents – mostly adults – had seen it…\"\n")
+
+
+def test_the_closest_passage_of_an_html_snapshot_keeps_its_own_characters(make_workspace, run):
+    page = ("<p>The survey found that <em>&ldquo;one in four&rdquo;</em> respondents&nbsp;&ndash; mostly adults "
+            "&ndash; had seen it&hellip;</p>")
+    refs = REFERENCES.replace("snapshots/rep.txt", "snapshots/rep.html")
+    facts = FACTS.replace("mostly adults", "mostly children")
+    root = make_workspace(references=refs, facts=facts, briefs=BRIEFS, extra={"snapshots/rep.html": page})
+    result = run(root, "check", "--today", "2026-01-20")
+    assert result.stderr.endswith(
+        "the closest passage is: \"The survey found that “one in four” respondents – mostly adults – had seen it…\"\n")
 
 
 def test_a_missing_snapshot_is_an_error(make_workspace, run):
@@ -195,7 +206,7 @@ def test_check_json_format(make_workspace, run):
          "id": "seen-it"},
         {"severity": "error", "code": "quote-mismatch", "path": "sources/facts.yaml", "line": 10, "column": 9,
          "message": "fact 'seen-it': the quote does not occur in the snapshot of 'rep'; the closest passage is: "
-                    "\"The survey found that \"one in four\" respondents - mostly adults - had seen it...\"",
+                    "\"The survey found that “one in four” respondents – mostly adults – had seen it…\"",
          "id": "seen-it"},
     ]
 

@@ -55,7 +55,10 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         sources = load(project)
         if loaded is not None:
             loaded(sources)
-        base = check(sources, project)
+        try:
+            base = check(sources, project)
+        except BriefgenError as exc:  # the styles named are checked in the same run
+            raise BriefgenError(sorted(set(exc.problems + style_problems(project, sources.briefs)))) from None
         if problems := style_problems(project, base.briefs.values()):
             raise BriefgenError(sorted(problems))  # as check's own: before the trust checks and their warnings
         selector = Selector(base)
@@ -66,7 +69,7 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             problems += template_problems(project)
         stale = stale_facts(base, project, today or dt.date.today())
         found = review(base, project, today or dt.date.today(), stale)
-        warnings = [p for p in found if p.severity == "warning"]
+        warnings = sources.warnings + [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]
         for brief in base.briefs.values():
             try:

@@ -94,7 +94,8 @@ def init(folder: Path, force: bool) -> None:
 
     Writes briefgen.yaml, a .gitignore for output/, and sources/ with one
     reference, two facts (drafts, from the sample) and a brief.  Refuses a
-    folder that is not empty unless --force, and never overwrites a file.
+    folder that is not empty unless --force, and never overwrites a file;
+    into a folder with source files of its own it adds no starter source.
 
     \b
     Example:
@@ -102,11 +103,14 @@ def init(folder: Path, force: bool) -> None:
     """
     from briefgen.commands.starter import create
 
-    written, skipped = create(folder, force)
+    written, skipped, left_out = create(folder, force)
     for path in written:
         click.echo(f"wrote {shown(path)}")
     for path in skipped:
         click.echo(f"kept {shown(path)} (already there)")
+    if left_out:
+        click.echo(f"not added: the workspace has sources of its own, so the starter sources "
+                   f"({', '.join(shown(p) for p in left_out)}) are left out: their ids could collide with yours")
     import shlex
 
     place = shown(folder)

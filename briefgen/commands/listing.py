@@ -62,14 +62,20 @@ def _cell(value, limit: int = 90) -> str:
 
 
 def text(what: str, items: list[dict]) -> list[str]:
-    """Rows as aligned lines of text, for a person."""
+    """Rows as aligned lines of text, for a person; `where` is `path:line`, never shortened."""
     columns = {
-        "briefs": ("id", "date", "template", "tags", "title"),
-        "facts": ("id", "kind", "status", "priority", "tags", "claim"),
-        "references": ("id", "type", "issued", "cited_by", "title"),
+        "briefs": ("id", "where", "date", "template", "tags", "title"),
+        "facts": ("id", "where", "kind", "status", "priority", "tags", "claim"),
+        "references": ("id", "where", "type", "issued", "cited_by", "title"),
         "tags": ("tag", "facts", "briefs"),
     }[what]
-    table = [[_cell(item[c]) for c in columns] for item in items]
+
+    def cell(item: dict, column: str) -> str:
+        if column == "where":
+            return f"{item['path']}:{item['line']}"
+        return _cell(item[column])
+
+    table = [[cell(item, c) for c in columns] for item in items]
     if not table:
         return [f"no {what}"]
     widths = [max(len(c), *(len(r[i]) for r in table)) for i, c in enumerate(columns)]

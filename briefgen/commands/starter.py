@@ -10,6 +10,8 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError
 from briefgen.files import write_atomic
+from briefgen.paths import SOURCES_DIR
+from briefgen.source.tree import FileTree
 
 FILES = {
     "briefgen.yaml": """\
@@ -89,12 +91,17 @@ briefs:
 }
 
 
-def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
-    """Write the starter files into `folder`; return (written, skipped).
+def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path], list[Path]]:
+    """Write the starter files into `folder`; return (written, skipped
+    because they were there, left out).
 
     Refuses a folder that is not empty unless `force`; never overwrites a file
     (nor replaces a link).  Before anything is written, every folder the
-    starter files go into must be a folder or not be there at all."""
+    starter files go into must be a folder or not be there at all.  Into a
+    folder that has source files already, no starter source file is added:
+    their ids could collide with the workspace's own, and they name each
+    other (the brief's tags, the facts' reference), so they go in all
+    together or not at all."""
     if _not_a_folder(folder):
         raise BriefgenError(f"{folder} is {_not_a_folder(folder)}, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
@@ -109,16 +116,21 @@ def create(folder: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
     from briefgen.source.schema import SCHEMA_FILE, source_schema
 
     files = {**FILES, SCHEMA_FILE: json.dumps(source_schema(), indent=2, ensure_ascii=False) + "\n"}
-    written, skipped = [], []
+    tree = FileTree(folder)
+    has_sources = bool(tree.files() or tree.refused)
+    written, skipped, left_out = [], [], []
     for name, text in files.items():
         path = folder / name
         if path.exists() or path.is_symlink():
             skipped.append(path)
             continue
+        if has_sources and name.startswith(SOURCES_DIR + "/"):
+            left_out.append(path)
+            continue
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
     (folder / OUTPUT).mkdir(exist_ok=True)
-    return written, skipped
+    return written, skipped, left_out
 
 
 OUTPUT = "output"

@@ -77,7 +77,7 @@ def check(sources: Sources, project: Project) -> FactBase:
     for item, origin in sources.invalid_briefs:
         problems += _check_invalid_brief(item, origin, workspace, excused)
     if problems:
-        raise BriefgenError(sorted(set(problems)))
+        raise BriefgenError(sorted(set(problems + sources.warnings)))  # every mistake and oddity in one run
     return workspace
 
 

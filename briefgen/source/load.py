@@ -21,7 +21,7 @@ from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
 from briefgen.source.origin import Lines, Origin
 from briefgen.source.project import Project
-from briefgen.source.validate import did_you_mean, validate
+from briefgen.source.validate import did_you_mean, stray_quotes, validate
 from briefgen.source.yamlread import Bad, read_cached, read_yaml
 
 @dataclass
@@ -32,6 +32,8 @@ class Sources:
     facts: list[Fact] = field(default_factory=list)
     briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What is odd but kept as written (a stray quotation mark): warnings.
+    warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # What entries that failed validation would have defined: naming them is
     # not a second mistake.  When a whole file could not be read, anything
@@ -59,7 +61,8 @@ def load(project: Project | Path) -> Sources:
 
 def _load(project: Project) -> Sources:
     sources = Sources()
-    sources.problems[:0] = project.config_problems
+    sources.problems[:0] = [p for p in project.config_problems if p.severity == "error"]
+    sources.warnings[:0] = [p for p in project.config_problems if p.severity != "error"]
     tree = project.tree
     for rel in tree.files():
         sources.files.append(rel)
@@ -111,6 +114,7 @@ def load_text(rel: str, raw: bytes) -> Sources:
 def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
     if data is None:
         return
+    sources.warnings += stray_quotes(rel, data, lines)
     if not isinstance(data, dict):
         sources.problems.append(Problem(rel, lines.get(()) or 1, _top_level_hint(), "not-a-mapping"))
         sources.complete = False  # whatever it meant to define is unknown

@@ -15,11 +15,14 @@ class Lines:
     there (("facts", 3, "cite", 0, "ref") for example).
 
     Built from the parser's dicts, or lazily from the [location, line, column]
-    triples of the parse cache: a clean check never needs to look one up."""
+    triples of the parse cache: a clean check never needs to look one up.
+    `stray_quotes` are the locations of unquoted values that end in a
+    quotation mark nothing opens (`quote: text"`)."""
 
     def __init__(self, lines: dict[tuple, int] | None = None, columns: dict[tuple, int] | None = None,
-                 triples: list | None = None):
+                 triples: list | None = None, stray_quotes: list[tuple] | None = None):
         self._lines, self._columns, self._triples = lines, columns, triples
+        self.stray_quotes: list[tuple] = list(stray_quotes or ())
 
     def _load(self) -> None:
         if self._lines is None:

@@ -21,7 +21,7 @@ from briefgen.paths import BUILTIN_TEMPLATES, CONFIG_FILE, SOURCES_DIR, TEMPLATE
 from briefgen.source.model import Config
 from briefgen.source.origin import Origin
 from briefgen.source.tree import FileTree, SourceTree
-from briefgen.source.validate import validate
+from briefgen.source.validate import stray_quotes, validate
 from briefgen.source.yamlread import Bad, read_yaml
 
 
@@ -29,6 +29,7 @@ class Project:
     """An open workspace.  Make one with `Project.open(root)`."""
 
     def __init__(self, root: Path, tree: SourceTree, config: Config, config_problems: list[Problem]):
+        # config_problems: briefgen.yaml's errors, and its warnings (severity "warning")
         self.root = root
         self.tree = tree
         self.config = config
@@ -118,5 +119,48 @@ def _read_config(project: Project) -> tuple[Config, list[Problem]]:
     if not isinstance(data, dict):
         return Config(), [Problem(CONFIG_FILE, lines.get(()) or 1, "briefgen.yaml must be a mapping of settings (paper: a4, ...)",
                                   "not-a-mapping")]
-    config = validate(Config, "", data, Origin(path=CONFIG_FILE, lines=lines), problems)
-    return config or Config(), problems
+    origin = Origin(path=CONFIG_FILE, lines=lines)
+    problems += stray_quotes(CONFIG_FILE, data, lines)  # warnings
+    config = validate(Config, "", data, origin, problems)
+    return config or _valid_part(data, origin), problems
+
+
+def _valid_part(data: dict, origin: Origin) -> Config:
+    """The settings of `data` that are valid, the others left out, so that
+    their own checks (the logo's file, the style's name) report in the same
+    run as the mistakes beside them."""
+    import copy
+
+    from pydantic import ValidationError
+
+    data = copy.deepcopy(data)
+    for _ in range(8):  # each round leaves out at least one setting; a few rounds suffice
+        try:
+            config = Config.model_validate(data)
+        except ValidationError as exc:
+            # last first, so that leaving out an entry of a list moves none still to go
+            removed = [_leave_out(data, tuple(err["loc"])) for err in reversed(exc.errors())]
+            if not any(removed):
+                break
+        else:
+            config._origin = origin
+            return config
+    return Config()
+
+
+def _leave_out(data: dict, loc: tuple) -> bool:
+    """Remove the value at `loc` from `data` (for a field missing there, the
+    mapping that misses it); False if there was nothing to remove."""
+    node, path = data, []
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or \
+                (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            path.append((node, part))
+            node = node[part]
+        else:
+            break
+    if not path:
+        return False
+    container, key = path[-1]
+    del container[key]
+    return True

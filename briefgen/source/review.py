@@ -58,18 +58,18 @@ def review(base: FactBase, project: Project, today: dt.date, stale_ones: dict[st
 def verify_quotes(base: FactBase, project: Project) -> list[Problem]:
     """An error for every quote that does not occur in its reference's snapshot."""
     problems = []
-    snapshots: dict[str, str | None] = {}
+    snapshots: dict[str, tuple[str, str] | None] = {}  # (as written, normalised)
     for ref in base.references.values():
         if ref.snapshot:
-            text, problem = _snapshot(ref, project)
-            snapshots[ref.id] = text
+            texts, problem = _snapshot(ref, project)
+            snapshots[ref.id] = texts
             if problem:
                 problems.append(problem)
     mismatches = [(fact, i, c, snapshots[c.ref]) for fact in base.facts.values() for i, c in enumerate(fact.cite)
-                  if c.quote and snapshots.get(c.ref) is not None and not quoted(c.quote, snapshots[c.ref])]
+                  if c.quote and snapshots.get(c.ref) is not None and not quoted(c.quote, snapshots[c.ref][1])]
     budget = PassageBudget(PASSAGE_WORK, len(mismatches))  # one for the whole check, shared by its mismatches
-    for fact, i, c, text in mismatches:
-        closest = closest_passage(c.quote, text, budget)
+    for fact, i, c, (shown, text) in mismatches:
+        closest = closest_passage(c.quote, shown, budget, text)
         problems.append(_at(fact, ("cite", i, "quote"), f"fact '{fact.id}': the quote does not occur in "
                             f"the snapshot of '{c.ref}'; the closest passage is: \"{closest}\"", "quote-mismatch"))
     return problems
@@ -94,7 +94,8 @@ def _at(record: Record, loc: tuple, message: str, code: str, severity: str = "er
     return record.problem(loc, message, code, severity)
 
 
-def _snapshot(ref, project: Project) -> tuple[str | None, Problem | None]:
+def _snapshot(ref, project: Project) -> tuple[tuple[str, str] | None, Problem | None]:
+    """The snapshot's text as written (white space collapsed) and normalised, or its problem."""
     path = project.file(ref.snapshot)
     if path is None or path.suffix.lower() not in SNAPSHOT_TYPES:
         why = (f"a snapshot must be a {', '.join(SNAPSHOT_TYPES)} file" if path is not None
@@ -105,16 +106,17 @@ def _snapshot(ref, project: Project) -> tuple[str | None, Problem | None]:
     except (OSError, UnicodeDecodeError):
         return None, _at(ref, ("snapshot",), f"reference '{ref.id}': snapshot '{ref.snapshot}' is not readable "
                          "UTF-8 text", "unreadable-file")
-    return _normalised_text(raw, path.suffix.lower()), None
+    return _snapshot_texts(raw, path.suffix.lower()), None
 
 
 @functools.lru_cache(maxsize=64)
-def _normalised_text(raw: str, suffix: str) -> str:
+def _snapshot_texts(raw: str, suffix: str) -> tuple[str, str]:
     if suffix in (".html", ".htm"):
         raw = _html_text(raw)
     elif suffix == ".md":
         raw = _MARKDOWN_MARKS.sub("", raw)
-    return normalise(raw)
+    shown = " ".join(raw.split())
+    return shown, normalise(shown)
 
 
 _MARKDOWN_MARKS = re.compile(r"[*_`#>]+")
@@ -227,17 +229,24 @@ class _Passages:
 
 
 @functools.lru_cache(maxsize=8)
-def _passages(text: str) -> _Passages:
+def _passages(text: str, normalised: str | None = None) -> _Passages:
+    """`text` as written, cut into words, each compared as normalised (word
+    for word `normalised`, which is `normalise(text)`, when it has as many)."""
     words = text.split(" ")
-    folded = [w.casefold() for w in words]
+    folded = _casefolded(normalised).split(" ") if normalised is not None else []
+    if len(folded) != len(words):  # a character that normalises to more than one word: rare
+        folded = [normalise(w).casefold() for w in words]
     index: dict[str, list[int]] = {}
     for i, w in enumerate(folded):
         index.setdefault(w, []).append(i)
     return _Passages(words, folded, index)
 
 
-def closest_passage(quote: str, text: str, budget: PassageBudget | None = None) -> str:
-    """The stretch of `text` most like `quote`, as the snapshot wrote it.
+def closest_passage(quote: str, text: str, budget: PassageBudget | None = None,
+                    normalised: str | None = None) -> str:
+    """The stretch of `text` most like `quote`, as the snapshot wrote it (its
+    own dashes, quotation marks and ellipses), compared as both are normalised
+    (`normalised`, if given, is `normalise(text)`, already made).
 
     Only windows starting near a word the quote shares with the text are
     compared, those near its rarest words first, until this search's share
@@ -245,7 +254,7 @@ def closest_passage(quote: str, text: str, budget: PassageBudget | None = None) 
     budget = budget or PassageBudget(PASSAGE_WORK, 1)
     allowance = budget.allowance()
     target = normalise(quote).casefold()
-    passages = _passages(text)
+    passages = _passages(text, normalised)
     size = max(1, len(target.split(" ")))
     longest = 2 * len(target) + 16  # windows are cut to this: a word of a megabyte is no passage
     best, best_ratio, spent = "", -1.0, 0

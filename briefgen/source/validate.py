@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from briefgen.errors import Problem
 from briefgen.source.fields import as_slug
 from briefgen.source.model import Record
-from briefgen.source.origin import Origin, field_path
+from briefgen.source.origin import Lines, Origin, field_path
 
 
 def validate(model: type[Record], what: str, item: dict, origin: Origin,
@@ -137,3 +137,22 @@ def did_you_mean(word: str, options) -> str:
     same = [o for o in options if o.lower() == word.lower()]  # 'doi' for 'DOI'
     close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def stray_quotes(rel: str, data: object, lines: Lines) -> list[Problem]:
+    """A warning for each unquoted value ending in a quotation mark that
+    nothing opens (`quote: text"`): the mark is kept, as YAML reads it, but
+    it is most likely half of a quoted text."""
+    found = []
+    for loc in lines.stray_quotes:
+        record = data.get(loc[0]) if isinstance(data, dict) and len(loc) > 2 else None
+        item = record[loc[1]] if isinstance(record, list) and isinstance(loc[1], int) and loc[1] < len(record) else None
+        name = item.get("id") if isinstance(item, dict) else None
+        inner = loc[2:] if isinstance(name, str) else loc
+        label = f"{str(loc[0])[:-1]} '{name}': " if isinstance(name, str) else ""
+        found.append(Problem(rel, lines.get(loc) or 1, f"{label}{field_path(inner)}: ends with a quotation mark (\") "
+                             "that nothing opens, and it is kept as part of the text: to quote the whole text, start "
+                             "it with \" too; to keep the mark, put the whole text in '...'", "stray-quote", "warning",
+                             subject=name if isinstance(name, str) else "", column=lines.column(loc),
+                             field=field_path(loc)))
+    return found

@@ -6,7 +6,9 @@ of events, which is turned into plain data by hand so that:
 * every value keeps the line it was written on;
 * duplicate keys, anchors, aliases and non-standard tags are refused;
 * scalars stay the text that was written (``no`` stays "no", ``01234`` stays
-  "01234"); the schema decides what the text means.
+  "01234"); the schema decides what the text means;
+* an unquoted value ending in a quotation mark that nothing opens (``quote:
+  text"``, half of a quoted text) is noted, so that loading can warn of it.
 
 Parsed files are remembered by content in a cache outside the workspace.
 """
@@ -42,7 +44,7 @@ class Bad(Exception):
         self.code = code
 
 
-_CACHE_FORMAT = 2  # bump when what the parse cache holds changes
+_CACHE_FORMAT = 3  # bump when what the parse cache holds changes
 
 
 def parse_cache_dir() -> Path | None:
@@ -71,15 +73,16 @@ def read_cached(raw: bytes) -> tuple[object, Lines]:
     key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
     entry = folder / (hashlib.sha256(key).hexdigest() + ".json")
     try:
-        data, triples = json.loads(entry.read_bytes())
-        if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]):
-            return data, Lines(triples=triples)
+        data, triples, stray = json.loads(entry.read_bytes())
+        if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]) \
+                and isinstance(stray, list):
+            return data, Lines(triples=triples, stray_quotes=[tuple(loc) for loc in stray])
     except (OSError, ValueError, TypeError):
         pass
     data, lines = read_yaml(raw)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blob = json.dumps([data, lines.triples()], ensure_ascii=False)
+        blob = json.dumps([data, lines.triples(), lines.stray_quotes], ensure_ascii=False)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob.encode("utf-8"))
         os.replace(tmp, entry)
@@ -208,6 +211,7 @@ def _build(events) -> tuple[object, Lines]:
     recursion however deep the data."""
     lines: dict[tuple, int] = {}
     columns: dict[tuple, int] = {}
+    stray: list[tuple] = []  # unquoted values ending in an unpaired "
     root: object = None
     # Open collections, innermost last: [container, loc, first line of each key, pending key]
     stack: list[list] = []
@@ -260,6 +264,8 @@ def _build(events) -> tuple[object, Lines]:
         if kind is _SCALAR:
             plain = event.style is None or event.style == ""
             value = None if plain and event.implicit[0] and event.value in _NULLS else event.value
+            if plain and value and value[-1] == '"' and value.count('"') % 2:
+                stray.append(loc)
         else:
             if len(stack) >= MAX_DEPTH:
                 raise Bad(line, f"data nested more than {MAX_DEPTH} levels deep", "too-deep")
@@ -275,4 +281,4 @@ def _build(events) -> tuple[object, Lines]:
             root = value
         if kind is not _SCALAR:
             stack.append([value, loc, {}, None])
-    return root, Lines(lines, columns)
+    return root, Lines(lines, columns, stray_quotes=stray)
