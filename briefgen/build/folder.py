@@ -31,18 +31,47 @@ def file_names(stem: str, formats=FORMATS) -> list[str]:
     return [*(f"{stem}.{fmt}" for fmt in formats), f"{stem}{manifest.SUFFIX}"]
 
 
+class Remembered:
+    """What a process that builds the same folders again and again (a
+    preview server) keeps of each between builds: its cache and manifests as
+    the last build left them, read again only when the folder's cache file
+    is no longer the one that build wrote."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[tuple | None, Cache, dict]] = {}
+
+    def take(self, path: Path) -> tuple[Cache, dict] | None:
+        kept = self._kept.pop(path.resolve(), None)
+        if kept is None or kept[0] is None or kept[0] != _stamp(kept[1].path):
+            return None
+        return kept[1], kept[2]
+
+    def keep(self, folder: OutputFolder) -> None:
+        folder.cache.changed = False
+        self._kept[folder.path.resolve()] = (_stamp(folder.cache.path), folder.cache, folder.documents)
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 class OutputFolder:
-    def __init__(self, project: Project, path: Path, own: bool):
+    def __init__(self, project: Project, path: Path, own: bool, remembered: Remembered | None = None):
         self.project, self.path = project, path
         self.workspace = str(project.root.resolve())  # whose files these are, in a folder others may share
         self.own = own  # the workspace's own output/ (a folder named by the build may be shared)
-        self.cache = Cache.open(path)
+        kept = remembered.take(path) if remembered is not None else None
+        self.cache = kept[0] if kept else Cache.open(path)
         # With a cache that was there and readable, the folder knows which
         # documents this workspace's builds wrote: the index lists only those.
         self.cache_known = self.cache.path.is_file() and not self.cache.problem
         # The documents in the folder, by stem, as their manifests say: read
         # once, and kept up to date as documents are written and removed.
-        self.documents = {found.stem: found.data for found in manifest.read_all(path)}
+        self.documents = kept[1] if kept else {found.stem: found.data for found in manifest.read_all(path)}
         self.notes: list[str] = []
         self.written: list[Path] = []
         self.out_of_date: dict[str, str] = {}  # stem -> why the document in the folder is not current

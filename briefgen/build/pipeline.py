@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
-from briefgen.build.folder import OutputFolder
+from briefgen.build.folder import OutputFolder, Remembered
 from briefgen.build.resident import resident_jobs
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
@@ -147,12 +147,13 @@ class BuildResult:
 
 def build(project: Project, request: BuildRequest = BuildRequest(),
           progress: Callable[[int], Callable[[Job], None] | None] | None = None,
-          workers: runner.Workers | None = None) -> BuildResult:
+          workers: runner.Workers | None = None, remembered: Remembered | None = None) -> BuildResult:
     """Build what `request` asks for.  `progress(n)`, when given, is told the
     number of documents to render and may return a function called once per
     rendered document.  `workers`, when given, are worker processes kept
     between builds: paged documents render there (`request.jobs` is then
-    theirs to say)."""
+    theirs to say); `remembered` keeps the output folder's state from one
+    build to the next in this process."""
     started = time.perf_counter()
     options = request.options()
     today = request.today or dt.date.today()
@@ -169,7 +170,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     planned = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
                    tag=request.tag, per_tag=request.per_tag, sheets=request.sheets, templates=project.templates,
                    today=build_date(), selector=selector)
-    folder = OutputFolder(project, *_out_dir(project, request))
+    folder = OutputFolder(project, *_out_dir(project, request), remembered)
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1)
     planned, resident = styled[:len(planned)], styled[len(planned):]
@@ -225,6 +226,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
         folder.sweep(jobs + refused)
         folder.write_index()
         folder.save()
+        if remembered is not None:
+            remembered.keep(folder)
     except BriefgenError as exc:
         result.failures += exc.problems
     result.written = folder.written

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.build import manifest
-from briefgen.build.folder import INDEX_NAME
+from briefgen.build.folder import INDEX_NAME, Remembered
 from briefgen.build.pipeline import BuildRequest, BuildResult, build
 from briefgen.build.runner import Workers
 from briefgen.compose.plan import SheetRequest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
 from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, prepare_paged
+from briefgen.source import load
 from briefgen.source.project import Project
 
 QUICK = "quick"  # the pass that makes HTML only
@@ -103,9 +104,11 @@ class Preview:
         self.out_of_date: dict[str, dict[str, str]] = {QUICK: {}, FULL: {}}  # stage -> stem -> why
         self.shown: dict[str, str] = {}  # stem -> the stage whose file is shown (the newest good one)
         self.problems: tuple[Problem, ...] = ()  # the last update's, when the workspace did not check
-        self.facts: dict[str, tuple[str, int]] = {}  # fact id -> (path, line), from the last good check
+        self._facts: dict = {}  # fact id -> fact, from the last good check
         self.stale: dict[str, str] = {}
         self.read: frozenset[str] = frozenset()
+        self.remembered = Remembered()  # the folders' caches and manifests, between passes
+        self.loaded = load.Remembered()  # the source files' records, between passes
         self.wanted: set[str] = set()  # documents opened, whose PDFs a large workspace lays out
         self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
         self._building = threading.Lock()
@@ -166,7 +169,8 @@ class Preview:
         with self._building:  # one pass at a time; what is on show stays readable meanwhile
             try:
                 project = Project.open(self.root)
-                result = build(project, request, workers=self.workers)
+                project.remembered = self.loaded
+                result = build(project, request, workers=self.workers, remembered=self.remembered)
             except BriefgenError as exc:
                 done = Round(self.number, stage, problems=tuple(exc.problems), seconds=time.perf_counter() - started)
                 with self.lock:
@@ -192,7 +196,7 @@ class Preview:
             self.shown.update({stem: QUICK for stem in built})
         checked = result.checked
         self.problems = ()
-        self.facts = {f.id: (f.origin.path, f.origin.line) for f in checked.base.facts.values()}
+        self._facts = checked.base.facts
         self.stale = dict(checked.stale)
         self.read = frozenset(project.read)
         return Round(self.number, stage, built, (), tuple(result.failures), tuple(result.warnings),
@@ -253,6 +257,14 @@ class Preview:
             if path.is_file() and not path.is_symlink():
                 return path
         return None
+
+    def places(self, stem: str) -> dict[str, str]:
+        """Where each fact document `stem` shows is written: fact id -> "path:line"."""
+        with self.lock:
+            stage = self._stage_of(stem)
+            ids = (self.manifests[stage].get(stem) or {}).get("facts", [])
+            facts = [self._facts[i] for i in ids if i in self._facts]
+        return {f.id: f"{f.origin.path}:{f.origin.line}" for f in facts}
 
     def index(self) -> Path | None:
         path = self.folders[FULL] / INDEX_NAME

@@ -48,9 +48,10 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
 
     async def document(request: Request) -> Response:
         stem = request.path_params["stem"]
-        view = request.query_params.get("view", "html")
+        shown = pages.views()
+        view = request.query_params.get("view", shown[0])
         known = {d.stem: d for d in preview.documents()}
-        if stem not in known or view not in ("html", "pdf"):
+        if stem not in known or view not in shown:
             return _not_found()
         if preview.want(stem):
             builder.ask({WANT})
@@ -63,9 +64,11 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         if path is None:
             return _not_found()
         headers = dict(HEADERS)
-        if fmt == "html":
+        media = pages.media_type(fmt) or "application/octet-stream"
+        if media == "text/html":
             headers["Content-Security-Policy"] = DOCUMENT_POLICY
-        return FileResponse(path, headers=headers, media_type=_MEDIA.get(fmt))
+            media += "; charset=utf-8"
+        return FileResponse(path, headers=headers, media_type=media)
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -135,9 +138,6 @@ class TokenRequired:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-_MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def _page(html: str) -> HTMLResponse:

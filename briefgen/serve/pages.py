@@ -8,6 +8,7 @@ every value shown comes from the workspace and is text, never markup.
 from __future__ import annotations
 
 import functools
+import mimetypes
 from pathlib import Path
 
 import jinja2
@@ -15,6 +16,7 @@ import jinja2
 from briefgen import __version__
 from briefgen.build.preview import FULL, QUICK, Document, Preview
 from briefgen.errors import Problem
+from briefgen.render.backend import FORMATS, is_paged
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -35,13 +37,27 @@ def home(preview: Preview, token: str) -> str:
                    problems=_problems(preview), documents=docs, groups=_groups(docs), token=token)
 
 
+# What a browser shows in a frame of the page, of the formats briefgen makes.
+SHOWN = ("text/html", "application/pdf")
+
+
+def media_type(fmt: str) -> str | None:
+    return mimetypes.guess_type(f"document.{fmt}")[0]
+
+
+def views() -> list[str]:
+    """The formats a document's page can show (the first is shown unless another is asked for)."""
+    return [fmt for fmt in FORMATS if media_type(fmt) in SHOWN]
+
+
 def document(preview: Preview, doc: Document, view: str, token: str) -> str:
-    places = {}
-    if view == "html":
-        places = {fact: f"{path}:{line}" for fact, (path, line) in preview.facts.items()}
+    paged = is_paged(view)
+    label = view.upper() if paged else "page"
     return _render("document.html", title=doc.title, root=str(preview.root), status=_status(preview),
-                   problems=_problems(preview), doc=doc, view=view, frame=_frame(preview, doc, view),
-                   places=places, token=token)
+                   problems=_problems(preview), doc=doc, view=view, paged=paged, label=label,
+                   views=[{"fmt": v, "label": v.upper() if is_paged(v) else "Page", "first": n == 0}
+                          for n, v in enumerate(views())],
+                   frame=_frame(preview, doc, view), places={} if paged else preview.places(doc.stem), token=token)
 
 
 def state(preview: Preview) -> dict:

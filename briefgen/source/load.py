@@ -11,8 +11,10 @@ read and every problem it found.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,21 +72,58 @@ def _load(project: Project) -> Sources:
             raw = project.read_source(rel)
             if raw is None:
                 raise FileNotFoundError(2, "no such file")
-            data, lines = read_cached(raw)
+            remembered = project.remembered
+            _merge(sources, remembered.sources(rel, raw) if remembered is not None else _file_sources(rel, raw))
         except Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
             sources.complete = False
-            continue
         except OSError as exc:
             sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file"))
             sources.complete = False
-            continue
-        _collect(rel, data, lines, sources)
     for rel in tree.refused:
         sources.problems.append(Problem(rel, 0, "not read: it is a link to a file outside the workspace "
                                         "(copy the file into sources/ instead)", "outside-workspace"))
         sources.complete = False
     return sources
+
+
+class Remembered:
+    """What each source file gave when loaded (its records, problems and the
+    rest), by its path and content, for the files read last: a process that
+    loads a workspace again and again (a preview server) keeps one on its
+    project, and only the files that changed are validated again.  Records
+    are frozen, so sharing them between loads is safe."""
+
+    def __init__(self, files: int = 512):
+        self.files = files
+        self._given: collections.OrderedDict[tuple[str, bytes], Sources] = collections.OrderedDict()
+
+    def sources(self, rel: str, raw: bytes) -> Sources:
+        key = (rel, hashlib.sha256(raw).digest())
+        given = self._given.get(key)
+        if given is None:
+            given = _file_sources(rel, raw)
+            self._given[key] = given
+            while len(self._given) > self.files:
+                self._given.popitem(last=False)
+        else:
+            self._given.move_to_end(key)
+        return given
+
+
+def _file_sources(rel: str, raw: bytes) -> Sources:
+    given = Sources()
+    data, lines = read_cached(raw)
+    _collect(rel, data, lines, given)
+    return given
+
+
+def _merge(into: Sources, part: Sources) -> None:
+    for name in ("references", "facts", "briefs", "problems", "warnings", "invalid_briefs"):
+        getattr(into, name).extend(getattr(part, name))
+    into.invalid_ids |= part.invalid_ids
+    into.invalid_tags |= part.invalid_tags
+    into.complete = into.complete and part.complete
 
 
 @contextlib.contextmanager

@@ -35,6 +35,9 @@ class Project:
         self.config = config
         self.config_problems = config_problems
         self.read: list[str] = []  # every file read so far, workspace-relative, in the order read
+        # What a process that opens the workspace again and again keeps of
+        # its loaded source files (a `briefgen.source.load.Remembered`).
+        self.remembered = None
 
     @classmethod
     def open(cls, root: Path | str = ".", tree: SourceTree | None = None) -> Project:

@@ -164,3 +164,24 @@ def test_what_the_preview_writes_into_the_workspace_is_no_change(tmp_path):
     finally:
         session.close()
     assert (root / "sources" / "preview" / f"{ONE_PAGER}.html").is_file()  # --out is kept
+
+
+def test_a_remembered_load_validates_again_only_the_files_that_changed(tmp_path):
+    from briefgen.api import Project, load
+    from briefgen.source.load import Remembered
+
+    root = copy_sample(tmp_path)
+    remembered = Remembered()
+
+    def loaded():
+        project = Project.open(root)
+        project.remembered = remembered
+        return {f.id: f for f in load(project).facts}
+
+    first = loaded()
+    edit(root, MAXWELL, "prison sentence, told", "prison sentence, said to")
+    second = loaded()
+    assert second["one-in-four-children"] is first["one-in-four-children"]  # its file did not change
+    assert second["maxwell-conviction"] is not first["maxwell-conviction"]
+    assert "said to the Justice Department" in second["maxwell-conviction"].claim.replace("\n", " ")
+    assert set(second) == set(first)
