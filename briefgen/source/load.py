@@ -11,7 +11,6 @@ read and every problem it found.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import gc
 import hashlib
@@ -80,6 +79,8 @@ def _load(project: Project) -> Sources:
         except OSError as exc:
             sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file"))
             sources.complete = False
+    if project.remembered is not None:
+        project.remembered.keep_only(sources.files)
     for rel in tree.refused:
         sources.problems.append(Problem(rel, 0, "not read: it is a link to a file outside the workspace "
                                         "(copy the file into sources/ instead)", "outside-workspace"))
@@ -88,27 +89,28 @@ def _load(project: Project) -> Sources:
 
 
 class Remembered:
-    """What each source file gave when loaded (its records, problems and the
-    rest), by its path and content, for the files read last: a process that
-    loads a workspace again and again (a preview server) keeps one on its
-    project, and only the files that changed are validated again.  Records
-    are frozen, so sharing them between loads is safe."""
+    """What each source file gave when last loaded (its records, problems and
+    the rest), with the digest of what it held: a process that loads a
+    workspace again and again (a preview server) keeps one on its project,
+    and only the files that changed are validated again.  Records are
+    frozen, so sharing them between loads is safe.  Only the latest version
+    of each file is kept, and only of the files the last load read."""
 
-    def __init__(self, files: int = 512):
-        self.files = files
-        self._given: collections.OrderedDict[tuple[str, bytes], Sources] = collections.OrderedDict()
+    def __init__(self) -> None:
+        self._given: dict[str, tuple[bytes, Sources]] = {}
 
     def sources(self, rel: str, raw: bytes) -> Sources:
-        key = (rel, hashlib.sha256(raw).digest())
-        given = self._given.get(key)
-        if given is None:
-            given = _file_sources(rel, raw)
-            self._given[key] = given
-            while len(self._given) > self.files:
-                self._given.popitem(last=False)
-        else:
-            self._given.move_to_end(key)
+        sha = hashlib.sha256(raw).digest()
+        kept = self._given.get(rel)
+        if kept is not None and kept[0] == sha:
+            return kept[1]
+        given = _file_sources(rel, raw)
+        self._given[rel] = (sha, given)
         return given
+
+    def keep_only(self, files) -> None:
+        for rel in set(self._given) - set(files):
+            del self._given[rel]
 
 
 def _file_sources(rel: str, raw: bytes) -> Sources:
