@@ -18,6 +18,7 @@ for sources and templates.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 import threading
@@ -170,7 +171,7 @@ class Preview:
             try:
                 project = Project.open(self.root)
                 project.remembered = self.loaded
-                result = build(project, request, workers=self.workers, remembered=self.remembered)
+                result = self._build(project, request)
             except BriefgenError as exc:
                 done = Round(self.number, stage, problems=tuple(exc.problems), seconds=time.perf_counter() - started)
                 with self.lock:
@@ -183,6 +184,19 @@ class Preview:
                     done = self._built(stage, project, result, started)
                     self.last[stage] = done
         return done
+
+    def _build(self, project: Project, request: BuildRequest) -> BuildResult:
+        try:
+            return build(project, request, workers=self.workers, remembered=self.remembered)
+        except BriefgenError as exc:
+            # An ad-hoc sheet of output/ that can no longer be made (its tag is
+            # gone, say) is a problem of the request, not of the workspace: the
+            # preview goes on without the ad-hoc sheets.
+            if not request.sheets or any(p.path for p in exc.problems):
+                raise
+            self.sheets = ()
+            return build(project, dataclasses.replace(request, sheets=()), workers=self.workers,
+                         remembered=self.remembered)
 
     def _built(self, stage: str, project: Project, result: BuildResult, started: float) -> Round:
         self.manifests[stage] = result.documents

@@ -43,7 +43,7 @@ def allowed_hosts(host: str) -> list[str]:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return sorted(names)
+        return sorted(names | ({"127.0.0.1"} if host == "localhost" else set()))
     if address.is_loopback:
         names |= {"localhost", "127.0.0.1"}
     elif address.is_unspecified:

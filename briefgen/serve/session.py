@@ -117,6 +117,8 @@ class Builder:
                 if self.stopping.is_set():
                     break
         except Exception as exc:  # noqa: BLE001 - a fault of briefgen itself must not end the preview
+            if self.stopping.is_set():
+                return  # the server is stopping, and took the build's folder and workers with it
             log.exception("the build failed")
             self.preview.problems = (Problem("", 0, f"briefgen could not build the preview ({type(exc).__name__}: "
                                              f"{exc}); it will try again on the next save", "internal-error"),)

@@ -185,3 +185,21 @@ def test_a_remembered_load_validates_again_only_the_files_that_changed(tmp_path)
     assert second["maxwell-conviction"] is not first["maxwell-conviction"]
     assert "said to the Justice Department" in second["maxwell-conviction"].claim.replace("\n", " ")
     assert set(second) == set(first)
+
+
+def test_an_ad_hoc_sheet_that_can_no_longer_be_made_leaves_the_rest_on_show(tmp_path):
+    from briefgen.api import BuildRequest, Project, SheetRequest, build
+
+    root = copy_sample(tmp_path)
+    tagged = "tags: [section-230, sex-trafficking, online-exploitation]"
+    edit(root, EXPLOITATION, tagged, tagged.replace("]", ", fosta]"))
+    build(Project.open(root), BuildRequest(briefs=(), formats=("html",), sheets=(SheetRequest("fosta"),)))
+    session = Preview(root, formats=("html",))
+    try:
+        assert session.sheets
+        edit(root, EXPLOITATION, ", fosta]", "]")  # no fact has the tag any more
+        rounds = list(session.update())
+        assert all(r.ok for r in rounds) and session.sheets == ()
+        assert {d.stem for d in session.documents()} == {ONE_PAGER, FACT_SHEET}
+    finally:
+        session.close()
