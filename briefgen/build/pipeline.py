@@ -147,13 +147,15 @@ class BuildResult:
 
 def build(project: Project, request: BuildRequest = BuildRequest(),
           progress: Callable[[int], Callable[[Job], None] | None] | None = None,
-          workers: runner.Workers | None = None, remembered: Remembered | None = None) -> BuildResult:
+          workers: runner.Workers | None = None, remembered: Remembered | None = None,
+          checked: Checked | None = None) -> BuildResult:
     """Build what `request` asks for.  `progress(n)`, when given, is told the
     number of documents to render and may return a function called once per
     rendered document.  `workers`, when given, are worker processes kept
     between builds: paged documents render there (`request.jobs` is then
     theirs to say); `remembered` keeps the output folder's state from one
-    build to the next in this process."""
+    build to the next in this process; `checked`, what an earlier build of
+    the same project found (`BuildResult.checked`), spares checking again."""
     started = time.perf_counter()
     options = request.options()
     today = request.today or dt.date.today()
@@ -162,7 +164,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     # 1. Check, while pandoc formats the references in the styles the build will use.
     early = EarlyStyles(project, request.style, request.jobs or 1)
     try:
-        base, cited, warnings, selector, stale = check_project(project, today, loaded=early.start)
+        base, cited, warnings, selector, stale = checked or check_project(project, today, loaded=early.start)
     finally:
         early.wait()
 

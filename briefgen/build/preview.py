@@ -38,6 +38,9 @@ from briefgen.source import load
 from briefgen.source.project import Project
 
 QUICK = "quick"  # the pass that makes HTML only
+# Seconds between the passes of an update, in which the open pages fetch the
+# new HTML before the next pass (Python, in this process) competes with them.
+BREATHER = 0.05
 EVERY_PDF_UP_TO = 30  # documents: in a larger workspace, the full pass makes only the documents opened
 FULL = "full"  # the pass that makes every format shown
 
@@ -110,6 +113,8 @@ class Preview:
         self.read: frozenset[str] = frozenset()
         self.remembered = Remembered()  # the folders' caches and manifests, between passes
         self.loaded = load.Remembered()  # the source files' records, between passes
+        self._project: Project | None = None
+        self._checked = None
         self.wanted: set[str] = set()  # documents opened, whose PDFs a large workspace lays out
         self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
         self._building = threading.Lock()
@@ -121,7 +126,10 @@ class Preview:
         pass's Round as it ends.  Never raises for what is in the workspace:
         its problems are in the Round."""
         self.number += 1
-        for stage in stages:
+        self._project, self._checked = None, None  # one project, checked once, for the passes of an update
+        for n, stage in enumerate(stages):
+            if n:
+                time.sleep(BREATHER)
             done = self._pass(stage, force)
             yield done
             if not done.ok:
@@ -166,12 +174,14 @@ class Preview:
             with self.lock:
                 self.last[stage] = Round(self.number, stage)
             return self.last[stage]
-        project = None
+        project = self._project
         with self._building:  # one pass at a time; what is on show stays readable meanwhile
             try:
-                project = Project.open(self.root)
-                project.remembered = self.loaded
+                if project is None:
+                    project = self._project = Project.open(self.root)
+                    project.remembered = self.loaded
                 result = self._build(project, request)
+                self._checked = result.checked
             except BriefgenError as exc:
                 done = Round(self.number, stage, problems=tuple(exc.problems), seconds=time.perf_counter() - started)
                 with self.lock:
@@ -187,7 +197,7 @@ class Preview:
 
     def _build(self, project: Project, request: BuildRequest) -> BuildResult:
         try:
-            return build(project, request, workers=self.workers, remembered=self.remembered)
+            return build(project, request, workers=self.workers, remembered=self.remembered, checked=self._checked)
         except BriefgenError as exc:
             # An ad-hoc sheet of output/ that can no longer be made (its tag is
             # gone, say) is a problem of the request, not of the workspace: the
@@ -196,7 +206,7 @@ class Preview:
                 raise
             self.sheets = ()
             return build(project, dataclasses.replace(request, sheets=()), workers=self.workers,
-                         remembered=self.remembered)
+                         remembered=self.remembered, checked=self._checked)
 
     def _built(self, stage: str, project: Project, result: BuildResult, started: float) -> Round:
         self.manifests[stage] = result.documents
