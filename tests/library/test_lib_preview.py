@@ -203,3 +203,30 @@ def test_an_ad_hoc_sheet_that_can_no_longer_be_made_leaves_the_rest_on_show(tmp_
         assert {d.stem for d in session.documents()} == {ONE_PAGER, FACT_SHEET}
     finally:
         session.close()
+
+
+def test_a_document_that_fails_to_render_is_shown_as_such_and_the_others_build(tmp_path):
+    root = copy_sample(tmp_path)
+    templates = root / "templates"
+    templates.mkdir()
+    # Compiles, so the check passes; fails while rendering (a renderer fault, as far as the preview knows).
+    (templates / "fact-sheet.html").write_text("{{ brief.title.no_such_method() }}\n")
+    session = Preview(root)
+    try:
+        quick, full = session.update()
+        assert quick.ok and quick.failures and ONE_PAGER in quick.built
+        docs = {d.stem: d for d in session.documents()}
+        assert set(docs) == {ONE_PAGER}  # the fact sheet never built: nothing to show for it yet
+        (templates / "fact-sheet.html").unlink()
+        templates.rmdir()
+        quick, full = session.update()
+        assert quick.ok and not quick.failures and not full.failures
+        assert FACT_SHEET in {d.stem for d in session.documents()}
+        (root / "templates").mkdir()
+        (root / "templates" / "fact-sheet.html").write_text("{{ brief.title.no_such_method() }}\n")
+        quick, full = session.update()
+        failed = {d.stem: d for d in session.documents()}[FACT_SHEET]
+        assert failed.failure.startswith("the last build failed")  # the last good one stays, marked
+        assert session.file(FACT_SHEET, "html") is not None
+    finally:
+        session.close()
