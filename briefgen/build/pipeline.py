@@ -31,7 +31,7 @@ from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
-from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, is_paged
+from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
@@ -227,7 +227,8 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     """A Rendered for each job, in job order.  Documents with no paged
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
-    paged = [name for name in options.formats if is_paged(name)]
+    lays_out = layout_format(options.formats)
+    paged = [lays_out] if lays_out else []
 
     def prepare() -> None:
         for name in paged:

@@ -99,7 +99,7 @@ def apply_styles(jobs: list[Job], base: FactBase, project: Project, option: str 
     for (name, lang), group in wanted.items():
         chosen = resolve(name, project.root)  # checked already
         citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
-                     for m in cf.markers} if not chosen.numbered else set()
+                     for m in cf.markers} if chosen.kind != "numeric" else set()  # in-text, or a note's text
         try:
             shared[(name, lang)] = format_references(chosen, list(base.references.values()), citations,
                                                      lang, workers)
