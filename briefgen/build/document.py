@@ -68,11 +68,12 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
     brief = job.brief
     settings = options.settings(project)
     backends = [backend(name, settings) for name in options.formats]
-    # The paged backend fitting lays out with: one asked for, or the one a
-    # format asked for follows (its content is then the fitted content).
+    # The paged backend fitting lays out with: one asked for, or, for a brief
+    # with a page limit to fit, the one a format asked for follows (whose
+    # content is then the fitted content, as if that format were built too).
     lays_out = layout_format(options.formats)
     paged = next((b for b in backends if b.name == lays_out), None)
-    if paged is None and lays_out is not None:
+    if paged is None and lays_out is not None and options.fit and brief.max_pages is not None:
         paged = backend(lays_out, settings)
 
     def html_of(cited: CitedBrief, scale: float) -> str:

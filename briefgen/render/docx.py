@@ -110,7 +110,7 @@ class DocxBackend:
         loaded: list[tuple[str, str]] = []
         messages: list[str] = []
         logo = self._logo(loaded, messages)
-        reference, own = self._reference(loaded)
+        reference, own = self._reference(loaded, document.scale)
         lang = brief.lang or self.config.lang
         ast = A.document(content(cited, self.config, logo), _api_version(), lang=lang)
         epoch = int(dt.datetime.combine(brief.date, dt.time(), dt.timezone.utc).timestamp())
@@ -134,12 +134,14 @@ class DocxBackend:
                                         "outside itself", "external-reference")) from None
         return Output(data, (), tuple(messages), tuple(sorted(loaded)))
 
-    def _reference(self, loaded: list) -> tuple[bytes, bool]:
-        """The workspace's reference document, else the built-in one in its colours."""
+    def _reference(self, loaded: list, scale: float) -> tuple[bytes, bool]:
+        """The workspace's reference document, else the built-in one in its
+        colours, its type and spacing at the scale fitting chose for the PDF."""
         path = workspace_file(self.settings.base_dir, f"{TEMPLATES_DIR}/{REFERENCE}")
         if path is None:
             colors = self.config.colors
-            return ooxml.cached_reference(_default_reference(), colors.primary, colors.accent, self.config.paper), False
+            return ooxml.cached_reference(_default_reference(), colors.primary, colors.accent, self.config.paper,
+                                          round(scale, 2)), False
         data = path.read_bytes()
         loaded.append((str(path.resolve()), hashlib.sha256(data).hexdigest()))
         try:
@@ -194,15 +196,16 @@ def content(cited: CitedBrief, config: Config, logo: str | None) -> list[dict]:
         blocks.append(_styled([A.wrap("Strong", A.text("Draft, not for circulation:")), {"t": "Space"},
                                *A.text(f"{len(drafts)} {verb} not been verified ({', '.join(drafts)}).")],
                               "Draft Banner"))
-    if logo:
-        blocks.append(_styled([A.image(organization.name, logo, height="0.6in")], "Logo"))
     kicker = [KICKERS.get(brief.template, "Brief")]
     kicker += [organization.name] if organization else []
     kicker += [f"For {brief.audience}"] if brief.audience else []
-    blocks.append(_styled(" · ".join(kicker), "Kicker"))
-    blocks.append(_styled(brief.title, "Title"))
+    masthead = [_styled(" · ".join(kicker), "Kicker"), _styled(brief.title, "Title")]
     if brief.subtitle:
-        blocks.append(_styled(brief.subtitle, "Subtitle"))
+        masthead.append(_styled(brief.subtitle, "Subtitle"))
+    if logo:  # beside the title, as on the PDF
+        image = _styled([A.image(organization.name, logo, height="0.6in")], "Logo")
+        masthead = [A.columns([masthead, [image]], [0.75, 0.25])]
+    blocks += masthead
     blocks.append(_styled(format_date(brief.date), "Date"))
     if brief.bottom_line:
         label = A.span(A.text("Summary" if sheet else "Bottom line"), "Label")
@@ -218,7 +221,7 @@ def content(cited: CitedBrief, config: Config, logo: str | None) -> list[dict]:
     if brief.ask:
         blocks.append(A.header(1, A.text("What we ask")))
         blocks.append(A.div(_listed(A.blocks_of(markdown_block(brief.ask))), "Ask"))
-    if cited.references:
+    if cited.references and not _note_style(cited):  # in a note style, the footnotes are the sources
         blocks.append(A.header(1, A.text("Sources")))
         blocks.append(_sources(cited))
     blocks += _contact(cited, config)
@@ -285,7 +288,7 @@ def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str) -> list[dict]:
             source = [*A.text("Source "), *A.inlines_of(m.in_text)]
         else:
             source = A.text(f"Source [{m.number}]" + (f", {m.locator}" if m.locator else ""))
-        blocks.append(A.div([A.para(A.text(f"“{m.quote}”")), A.para(source)], "Quote"))
+        blocks += [_styled(A.text(f"“{m.quote}”"), "Quote"), _styled(source, "Quote Source")]
     kind_shown = heading != KIND_HEADINGS.get(fact.kind)
     meta = []
     if kind_shown:
@@ -323,9 +326,9 @@ def _entry(e: Entry) -> list[dict]:
 
 
 def _sources(cited: CitedBrief) -> dict:
-    """Numbered like the markers; a note or author-date style's list is not numbered."""
+    """Numbered like the markers; an author-date style's list is not numbered."""
     items = [A.div([A.para(_entry(e))], "Bibliography", identifier=f"ref-{e.ref.id}") for e in cited.references]
-    if cited.numbered and not _note_style(cited):
+    if cited.numbered:
         return A.numbered([[item] for item in items], cited.references[0].number)
     return A.div(items)
 
@@ -336,10 +339,6 @@ def _contact(cited: CitedBrief, config: Config) -> list[dict]:
     contact = brief.contact or (organization.contact if organization else None)
     website = organization.website if organization else None
     qr = _qr(brief.url) if config.qr and brief.url else None
-    blocks = []
-    if qr:
-        alt = f"QR code linking to the online copy of this brief: {brief.url}"
-        blocks.append(_styled([A.image(alt, qr, width="0.75in", height="0.75in")], "Logo"))
     lines = []
     if contact:
         lines.append([A.span(A.text("Contact"), "Label"), {"t": "Space"}, *A.text(contact)])
@@ -347,9 +346,13 @@ def _contact(cited: CitedBrief, config: Config) -> list[dict]:
         lines.append([A.link(A.text(website), website)])
     if qr:
         lines.append([*A.text("Online: "), A.link(A.text(brief.url), brief.url)])
-    blocks += [_styled(line, "Contact") for line in lines]
+    blocks = [_styled(line, "Contact") for line in lines]
     if config.footer:
         blocks.append(_styled(config.footer, "Disclaimer"))
+    if qr:  # beside the contact, as on the PDF
+        alt = f"QR code linking to the online copy of this brief: {brief.url}"
+        code = _styled([A.image(alt, qr, width="0.75in", height="0.75in")], "Logo")
+        return [A.columns([blocks, [code]], [0.85, 0.15])]
     return blocks
 
 

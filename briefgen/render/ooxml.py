@@ -97,7 +97,9 @@ def _styles(primary: str, accent: str) -> list[str]:
         _style("paragraph", "ListNumber", "List Number", '<w:spacing w:before="0" w:after="60"/>', "", "BodyText"),
         _style("paragraph", "Quote", "Quote",
                f'<w:pBdr><w:left w:val="single" w:sz="12" w:space="6" w:color="{accent}"/></w:pBdr>'
-               '<w:spacing w:before="40" w:after="80"/><w:ind w:left="240"/>', "<w:i/><w:iCs/>", "BodyText"),
+               '<w:spacing w:before="40" w:after="0"/><w:ind w:left="240"/>', "<w:i/><w:iCs/>", "BodyText"),
+        _style("paragraph", "QuoteSource", "Quote Source", '<w:spacing w:before="0" w:after="80"/>',
+               '<w:i w:val="0"/><w:iCs w:val="0"/>' + _color(MUTED) + _size(7.5), "Quote"),
         _style("paragraph", "FactMeta", "Fact Meta", '<w:spacing w:after="120"/>', _color(MUTED) + _size(7.5),
                "BodyText"),
         _style("paragraph", "Ask", "Ask",
@@ -111,7 +113,7 @@ def _styles(primary: str, accent: str) -> list[str]:
         _style("character", "DraftMark", "Draft Mark", rpr=caps + _color(accent) + _size(7),
                based="DefaultParagraphFont"),
         _style("paragraph", "Bibliography", "Bibliography", '<w:spacing w:after="40"/>', _size(8)),
-        _style("paragraph", "Contact", "Contact", '<w:spacing w:before="120" w:after="0"/>',
+        _style("paragraph", "Contact", "Contact", '<w:spacing w:before="0" w:after="40"/>',
                _color(MUTED) + _size(8.5)),
         _style("paragraph", "Disclaimer", "Disclaimer", '<w:spacing w:before="80"/>', _color(MUTED) + _size(7.5)),
         _style("paragraph", "FootnoteText", "footnote text", '<w:spacing w:after="20"/>', _size(8)),
@@ -132,11 +134,20 @@ def _section(paper: str) -> str:
             f'<w:pgSz w:w="{width}" w:h="{height}"/><w:pgMar {margins}/></w:sectPr>')
 
 
-def builtin_reference(default: bytes, primary: str, accent: str, paper: str, date: dt.date) -> bytes:
+def _scaled(style: str, scale: float) -> str:
+    """A style's type sizes and spacing at `scale` (as the PDF's --scale shrinks them)."""
+    if scale == 1:
+        return style
+    style = re.sub(r'(<w:szC?s? w:val=")(\d+)"', lambda m: f'{m[1]}{max(2, round(int(m[2]) * scale))}"', style)
+    return re.sub(r'(w:(?:before|after)=")(\d+)"', lambda m: f'{m[1]}{round(int(m[2]) * scale)}"', style)
+
+
+def builtin_reference(default: bytes, primary: str, accent: str, paper: str, date: dt.date,
+                      scale: float = 1.0) -> bytes:
     """pandoc's reference document (`default`) with briefgen's styles and page."""
     parts = _read(default)
     styles = parts["word/styles.xml"].decode("utf-8")
-    ours = _styles(primary.lstrip("#").upper(), accent.lstrip("#").upper())
+    ours = [_scaled(s, scale) for s in _styles(primary.lstrip("#").upper(), accent.lstrip("#").upper())]
     ids = {re.search(r'w:styleId="([^"]+)"', s)[1] for s in ours}
     styles = re.sub(r'<w:style\b[^>]*\bw:styleId="([^"]+)"[^>]*>.*?</w:style>\s*',
                     lambda m: "" if m[1] in ids else m[0], styles, flags=re.S)
@@ -149,8 +160,8 @@ def builtin_reference(default: bytes, primary: str, accent: str, paper: str, dat
 
 
 @functools.lru_cache(maxsize=8)
-def cached_reference(default: bytes, primary: str, accent: str, paper: str) -> bytes:
-    return builtin_reference(default, primary, accent, paper, dt.date(1980, 1, 1))
+def cached_reference(default: bytes, primary: str, accent: str, paper: str, scale: float = 1.0) -> bytes:
+    return builtin_reference(default, primary, accent, paper, dt.date(1980, 1, 1), scale)
 
 
 # -- finishing --------------------------------------------------------------

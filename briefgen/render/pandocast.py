@@ -81,6 +81,14 @@ def numbered(items: list[list[dict]], start: int = 1) -> dict:
     return {"t": "OrderedList", "c": [[start, {"t": "Decimal"}, {"t": "Period"}], items]}
 
 
+def columns(cells: list[list[dict]], widths: list[float]) -> dict:
+    """A table of one row and no borders: blocks side by side (text beside a QR code)."""
+    specs = [[{"t": "AlignLeft" if i == 0 else "AlignRight"}, {"t": "ColWidth", "c": w}] for i, w in enumerate(widths)]
+    row = [ATTR_NONE, [[ATTR_NONE, {"t": "AlignDefault"}, 1, 1, blocks] for blocks in cells]]
+    return {"t": "Table", "c": [ATTR_NONE, [None, []], specs, [ATTR_NONE, []], [[ATTR_NONE, 0, [], [row]]],
+                                [ATTR_NONE, []]]}
+
+
 def document(blocks: list[dict], api_version: list[int], **meta: str) -> dict:
     return {"pandoc-api-version": api_version, "blocks": blocks,
             "meta": {k: {"t": "MetaString", "c": v} for k, v in meta.items()}}
