@@ -228,7 +228,9 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
     lays_out = layout_format(options.formats)
-    paged = [lays_out] if lays_out else []
+    # A format that only follows a paged one's fitting needs its layouts for briefs with a page limit only.
+    laid_out = lays_out in options.formats or (options.fit and any(j.brief.max_pages for j in jobs))
+    paged = [lays_out] if lays_out and laid_out else []
 
     def prepare() -> None:
         for name in paged:
