@@ -206,6 +206,30 @@ def test_logo_and_qr_code_have_alt_text_and_the_document_its_language(built):
     assert "Prepared for discussion. Not legal advice." in footer and 'w:instr=" PAGE "' in footer
 
 
+def test_every_part_is_well_formed_and_typed(built):
+    import xml.etree.ElementTree as ET
+
+    for folder in built.values():
+        for path in folder.glob("*.docx"):
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                types = archive.read("[Content_Types].xml").decode("utf-8")
+                for name in names:
+                    if name.endswith((".xml", ".rels")):
+                        ET.fromstring(archive.read(name))  # raises on a fault
+                for name in ("word/briefgen-footer.xml", "word/briefgen-draft-header.xml"):
+                    assert name not in names or f'PartName="/{name}"' in types
+
+
+def test_markers_are_links_without_underline_in_the_built_in_look(built):
+    path = built["numbered"] / f"{ONE_PAGER}.docx"
+    document = part(path, "word/document.xml")
+    markers = re.findall(r'<w:hyperlink w:anchor="ref-.*?</w:hyperlink>', document)
+    assert markers and all('w:val="CitationLink"' in m for m in markers)
+    assert re.search(r'w:styleId="CitationLink".*?</w:style>', part(path, "word/styles.xml"), re.S)
+    assert '<w:ind w:left="360" w:hanging="260" />' in part(path, "word/numbering.xml")
+
+
 def test_same_bytes_from_every_build(built, tmp_path, run):
     root = sample(tmp_path / "again", branded=True)
     result = run(root, "build", "--format", "docx", "--out", str(tmp_path / "out"), "--quiet")
@@ -303,6 +327,7 @@ def test_command_line_formats(make_workspace, run):
     assert sorted(p.suffix for p in (root / "output").glob("b*.*") if p.suffix != ".json") == [".docx", ".html"]
     index = (root / "output/index.html").read_text(encoding="utf-8")
     assert ">DOCX</a>" in index
+    assert "nothing to do" in run(root, "build", "--format", "html,docx").stdout
     result = run(root, "build", "--format", "odt")
     assert result.exit_code == 2 and "unknown format 'odt' (one of: html, pdf, docx, both, all" in result.stderr
     result = run(root, "sheet", "topic-x", "--format", "docx")
@@ -340,3 +365,20 @@ def test_libreoffice_lays_the_one_pager_out_on_one_page(built, tmp_path):
                         "47 U.S.C. § 230 (1996), § 230(C)(1)"):  # the notes at the foot of the page
             assert heading in text.upper(), (case, heading)
         assert "Section 230 and the Online Sexual Exploitation of Children" in text
+
+
+def test_an_svg_logo_takes_its_png_copy(tmp_path, run):
+    root = sample(tmp_path / "ws", branded=True)
+    (root / "assets/logo.png").rename(root / "assets/logo.svg.png")
+    (root / "assets/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>',
+                                          encoding="utf-8")
+    config = root / "briefgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("logo.png", "logo.svg"), encoding="utf-8")
+    result = run(root, "build", "--format", "docx", SHEET, "--quiet")
+    assert "DOCX: the logo assets/logo.svg is SVG, which only Word 2016 and later show" in result.stderr
+    assert "word/media/" in "".join(zipfile.ZipFile(root / f"output/{SHEET}.docx").namelist())
+    (root / "assets/logo.svg.png").rename(root / "assets/logo.png")
+    result = run(root, "build", "--format", "docx", SHEET)
+    assert "wrote" in result.stdout and "SVG" not in result.stderr  # the PNG copy, once added, is used
+    media = [n for n in zipfile.ZipFile(root / f"output/{SHEET}.docx").namelist() if n.startswith("word/media/")]
+    assert media and all(n.endswith(".png") for n in media)

@@ -102,7 +102,11 @@ class DocxBackend:
         self.config = settings.config or Config()
 
     def inputs(self) -> tuple[Path, ...]:
-        return (self.settings.base_dir / TEMPLATES_DIR / REFERENCE,)
+        """The reference document, and the PNG copy of an SVG logo."""
+        organization = self.config.organization
+        logo = Path(organization.logo) if organization and organization.logo else None
+        bitmap = (self.settings.base_dir / logo.with_suffix(".png"),) if logo and logo.suffix.lower() == ".svg" else ()
+        return (self.settings.base_dir / TEMPLATES_DIR / REFERENCE, *bitmap)
 
     def render(self, document: Document) -> Output:
         cited = document.cited
@@ -127,7 +131,7 @@ class DocxBackend:
             data = ooxml.finish(raw, title=brief.title, subject=brief.subtitle or "",
                                 creator=organization.name if organization else "", keywords=", ".join(brief.tags),
                                 lang=lang, date=brief.date, footer=self.config.footer or brief.title,
-                                draft="Draft, not for circulation" if drafts else None)
+                                draft="Draft, not for circulation" if drafts else None, builtin=not own)
         except ooxml.Refused as exc:
             where = f"{TEMPLATES_DIR}/{REFERENCE}" if own else ""
             raise BriefgenError(Problem(where, 0, f"{exc}; a Word document briefgen writes refers to nothing "
@@ -162,6 +166,15 @@ class DocxBackend:
         path = workspace_file(self.settings.base_dir, organization.logo)
         if path is None:
             return None
+        if path.suffix.lower() == ".svg":
+            # Word 2016 and later show SVG; LibreOffice and older Word need a bitmap beside it.
+            bitmap = workspace_file(self.settings.base_dir, str(Path(organization.logo).with_suffix(".png")))
+            if bitmap is not None:
+                path = bitmap
+            else:
+                messages.append(f"the logo {organization.logo} is SVG, which only Word 2016 and later show: "
+                                f"put a PNG copy beside it ({Path(organization.logo).with_suffix('.png')}) "
+                                "for LibreOffice and older Word")
         mime = _MIME.get(path.suffix.lower())
         if mime is None:
             messages.append(f"the logo {organization.logo} is left out: Word takes PNG, JPEG, GIF or SVG images")

@@ -113,7 +113,7 @@ def _styles(primary: str, accent: str) -> list[str]:
         _style("character", "DraftMark", "Draft Mark", rpr=caps + _color(accent) + _size(7),
                based="DefaultParagraphFont"),
         _style("paragraph", "Bibliography", "Bibliography", '<w:spacing w:after="40"/>', _size(8)),
-        _style("paragraph", "Contact", "Contact", '<w:spacing w:before="0" w:after="40"/>',
+        _style("paragraph", "Contact", "Contact", '<w:spacing w:before="60" w:after="0"/>',
                _color(MUTED) + _size(8.5)),
         _style("paragraph", "Disclaimer", "Disclaimer", '<w:spacing w:before="80"/>', _color(MUTED) + _size(7.5)),
         _style("paragraph", "FootnoteText", "footnote text", '<w:spacing w:after="20"/>', _size(8)),
@@ -316,10 +316,28 @@ def check_self_contained(parts: dict[str, bytes]) -> None:
                     raise Refused(f"{name} has a field that includes an outside file: {instr.strip()}")
 
 
+def _briefgen_look(parts: dict[str, bytes]) -> None:
+    """With briefgen's own reference document: lists indented as on the PDF
+    (pandoc's are half an inch), and markers in the colour of links without
+    their underline."""
+    if "word/numbering.xml" in parts:
+        numbering = parts["word/numbering.xml"].decode("utf-8")
+        numbering = re.sub(r'<w:ind w:left="(\d+)" w:hanging="360" />',
+                           lambda m: f'<w:ind w:left="{int(m[1]) // 2}" w:hanging="260" />', numbering)
+        parts["word/numbering.xml"] = numbering.encode("utf-8")
+    document = parts[MAIN].decode("utf-8")
+    document = re.sub(r'<w:hyperlink w:anchor="ref-.*?</w:hyperlink>',
+                      lambda m: m[0].replace('<w:rStyle w:val="Hyperlink" />', '<w:rStyle w:val="CitationLink" />'),
+                      document)
+    parts[MAIN] = document.encode("utf-8")
+
+
 def finish(data: bytes, *, title: str, subject: str, creator: str, keywords: str, lang: str, date: dt.date,
-           footer: str | None, draft: str | None) -> bytes:
+           footer: str | None, draft: str | None, builtin: bool = True) -> bytes:
     """pandoc's docx made reproducible and complete (see the module's doc)."""
     parts = _read(data)
+    if builtin:
+        _briefgen_look(parts)
     parts["docProps/core.xml"] = _core(title, subject, creator, keywords, lang, date)
     document = parts[MAIN].decode("utf-8")
     # pandoc repeats an image's URL (here its data: URI, the image once more) as the picture's description.
