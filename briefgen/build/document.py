@@ -166,5 +166,4 @@ class Digests:
             *(self._record(e.ref) for e in cited.references),
             *(e.html or "" for e in cited.references),  # as a citation style formatted them
             *(cf.in_text or "" for s in cited.sections for cf in s.facts),
-            *(m.note or "" for s in cited.sections for cf in s.facts for m in cf.markers),
         )

@@ -31,7 +31,7 @@ from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
-from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format
+from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format, writes_notes
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
@@ -159,7 +159,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
                    today=build_date(), selector=selector)
     folder = OutputFolder(project, *_out_dir(project, request))
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
-    styled = apply_styles(planned + resident, base, project, request.style, workers)
+    styled = apply_styles(planned + resident, base, project, request.style, workers,
+                          notes=writes_notes(options.formats))
     planned, resident = styled[:len(planned)], styled[len(planned):]
     result = BuildResult(warnings=list(warnings))
     if (problem := folder.cache_problem()) is not None:

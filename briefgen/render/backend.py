@@ -13,6 +13,9 @@ bytes of one output file.  A backend says
 * `follows` (optional): for a format that is not paged, the paged format
   whose fitting decides its content, so that the facts fitting leaves out of
   the PDF are left out of it too, whichever formats a build asks for;
+* `notes` (optional): whether it sets a note style's citations as real
+  footnotes (each citation is then formatted with its pinpoint, at the
+  cost of pandoc runs that formats without notes do not need);
 * `inputs()` (optional): workspace files it reads whether or not they exist
   (a reference document), so that adding, changing or removing one rebuilds.
 
@@ -130,6 +133,11 @@ def layout_format(names) -> str | None:
     if paged:
         return paged[0]
     return next((f for n in names if (f := getattr(_class(n), "follows", None)) in FORMATS), None)
+
+
+def writes_notes(names) -> bool:
+    """Whether a format among `names` sets note styles' citations as footnotes."""
+    return any(getattr(_class(n), "notes", False) for n in names)
 
 
 def is_paged(name: str) -> bool:

@@ -95,6 +95,7 @@ class DocxBackend:
     source = "cited"
     paged = False
     follows = "pdf"  # the facts fitting leaves out of the PDF are left out here too
+    notes = True  # a note style's citations are Word footnotes
     image_types = frozenset(_MIME)
 
     def __init__(self, settings: Settings):
@@ -255,7 +256,9 @@ def _listed(blocks: list[dict]) -> list[dict]:
 
 
 def _note_style(cited: CitedBrief) -> bool:
-    return cited.formatted is not None and cited.formatted.style.kind == "note"
+    """Whether the citations are footnotes: a note style's, each formatted as its note."""
+    return (cited.formatted is not None and cited.formatted.style.kind == "note"
+            and all(m.note for s in cited.sections for cf in s.facts for m in cf.markers))
 
 
 def _footnote(cited: CitedBrief, notes: list[Markup]) -> dict:
@@ -267,7 +270,7 @@ def _footnote(cited: CitedBrief, notes: list[Markup]) -> dict:
 def _markers(cf: CitedFact, cited: CitedBrief) -> list[dict]:
     """What follows a claim: its footnote, its in-text citation or its numbered markers."""
     out: list[dict] = []
-    if _note_style(cited) and all(m.note for m in cf.markers):
+    if _note_style(cited):
         out.append(_footnote(cited, [m.note for m in cf.markers]))
     elif cf.in_text:
         out += [{"t": "Space"}, *A.inlines_of(cf.in_text)]
