@@ -288,6 +288,19 @@ def test_a_workspace_reference_docx_gives_the_styles(make_workspace, run, tmp_pa
     assert re.search(r'w:styleId="Heading1".*?<w:color w:val="AA0011"', styles, re.S)
     assert "Intense Quote" in styles  # python-docx's template's styles came along
     assert paragraphs(path, "Heading 1")  # and the document still uses Word's heading styles
+    # its header and footer: the draft watermark goes into its header, and no footer of briefgen's is added
+    section = reference.sections[0]
+    section.header.paragraphs[0].text = "Coalition header"
+    section.footer.paragraphs[0].text = "Coalition footer"
+    reference.save(str(root / "templates/reference.docx"))
+    assert run(root, "build", "--format", "docx").exit_code == 0
+    document = docx.Document(str(path))
+    assert document.sections[0].footer.paragraphs[0].text == "Coalition footer"
+    header = document.sections[0].header
+    assert "Coalition header" in [p.text for p in header.paragraphs]
+    assert 'string="DRAFT"' in header._element.xml
+    names = zipfile.ZipFile(path).namelist()
+    assert "word/briefgen-footer.xml" not in names and "word/briefgen-draft-header.xml" not in names
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -102,10 +102,10 @@ def _styles(primary: str, accent: str) -> list[str]:
                '<w:i w:val="0"/><w:iCs w:val="0"/>' + _color(MUTED) + _size(7.5), "Quote"),
         _style("paragraph", "FactMeta", "Fact Meta", '<w:spacing w:after="120"/>', _color(MUTED) + _size(7.5),
                "BodyText"),
-        _style("paragraph", "Ask", "Ask",
-               f'<w:pBdr><w:left w:val="single" w:sz="8" w:space="8" w:color="{primary}"/>'
-               f'<w:right w:val="single" w:sz="8" w:space="8" w:color="{primary}"/></w:pBdr>'
-               '<w:spacing w:before="0" w:after="80"/><w:ind w:left="200" w:right="200"/>', "", "BodyText"),
+        _style("paragraph", "Ask", "Ask",  # a box: paragraphs with the same borders share one
+               "<w:pBdr>" + "".join(f'<w:{side} w:val="single" w:sz="8" w:space="{space}" w:color="{primary}"/>'
+                                    for side, space in (("top", 4), ("left", 8), ("bottom", 4), ("right", 8)))
+               + '</w:pBdr><w:spacing w:before="0" w:after="80"/><w:ind w:left="200" w:right="200"/>', "", "BodyText"),
         _style("paragraph", "DraftBanner", "Draft Banner",
                f'<w:pBdr><w:top w:val="single" w:sz="8" w:space="4" w:color="{accent}"/>'
                f'<w:bottom w:val="single" w:sz="8" w:space="4" w:color="{accent}"/></w:pBdr>'
