@@ -86,8 +86,11 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
         else:
             fitted = fit(job.cited, html_of, paged.lay_out, options.fit)
             document = Document(fitted.cited, fitted.html, fitted.scale)
+        # Backends that run a program of their own start it first, and work while the PDF is written.
+        started = {b.name: b.start(document) for b in backends if b is not paged and hasattr(b, "start")}
         for b in backends:
-            out = fitted.layout.output() if b is paged else b.render(document)
+            out = fitted.layout.output() if b is paged else started[b.name]() if b.name in started \
+                else b.render(document)
             rendered.files[f"{job.stem}{b.suffix}"] = out.data
             rendered.loaded[f"{job.stem}{b.suffix}"] = out.loaded
             what = f"{job.kind} '{job.stem}'"

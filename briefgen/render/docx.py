@@ -29,28 +29,22 @@ import os
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
-from markupsafe import Markup, escape
-
-from briefgen.compose.cite import CitedBrief, CitedFact, Entry, format_date
-from briefgen.compose.plan import KIND_HEADINGS, SHEET_TEMPLATE, TAG_SHEET_TEMPLATE
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import TEMPLATES_DIR, workspace_file
 from briefgen.render import ooxml
 from briefgen.render import pandocast as A
 from briefgen.render.backend import Document, Output, Settings
-from briefgen.render.html import ended, markdown_block, markdown_inline, period
+from briefgen.render.docxcontent import content
 from briefgen.source.model import Config
 
 REFERENCE = "reference.docx"  # in the workspace's templates/: its styles, page and header and footer
 TIME_LIMIT = 60  # seconds for one pandoc run
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
          ".svg": "image/svg+xml"}
-# What each built-in template calls its document, above the title.
-KICKERS = {"one-pager": "Policy brief", SHEET_TEMPLATE: "Fact sheet", TAG_SHEET_TEMPLATE: "Fact sheet"}
-
 
 def _pandoc() -> str:
     try:
@@ -75,6 +69,27 @@ def _run(arguments: list[str], data: bytes = b"", env: dict | None = None) -> by
         why = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
         raise BriefgenError(f"pandoc could not write the Word document: {why or done.returncode}")
     return done.stdout
+
+
+def _start(arguments: list[str], env: dict) -> subprocess.Popen:
+    try:
+        return subprocess.Popen([_pandoc(), *arguments], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE,
+                                env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env})
+    except OSError as exc:
+        raise BriefgenError(f"cannot run pandoc ({exc})") from None
+
+
+def _wait(process: subprocess.Popen) -> None:
+    try:
+        _, stderr = process.communicate(timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise BriefgenError(f"pandoc took longer than {TIME_LIMIT} s to write a Word document") from None
+    if process.returncode != 0:
+        why = " ".join(stderr.decode("utf-8", "replace").split())[:300]
+        raise BriefgenError(f"pandoc could not write the Word document: {why or process.returncode}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,6 +125,11 @@ class DocxBackend:
         return (self.settings.base_dir / TEMPLATES_DIR / REFERENCE, *bitmap)
 
     def render(self, document: Document) -> Output:
+        return self.start(document)()
+
+    def start(self, document: Document) -> Callable[[], Output]:
+        """Start pandoc on `document` and return what waits for it and
+        finishes the file: the build lays out the PDF meanwhile."""
         cited = document.cited
         brief = cited.brief
         loaded: list[tuple[str, str]] = []
@@ -119,25 +139,35 @@ class DocxBackend:
         lang = brief.lang or self.config.lang
         ast = A.document(content(cited, self.config, logo), _api_version(), lang=lang)
         epoch = int(dt.datetime.combine(brief.date, dt.time(), dt.timezone.utc).timestamp())
-        with tempfile.TemporaryDirectory(prefix="briefgen-docx-") as tmp:
-            path = Path(tmp) / REFERENCE
-            path.write_bytes(reference)
-            # --data-dir: an empty folder, so that no defaults of the user's pandoc take part
-            raw = _run(["--sandbox", "--data-dir", tmp, "-f", "json", "-t", "docx", "--reference-doc", str(path),
-                        "-o", "-"], json.dumps(ast, ensure_ascii=False).encode("utf-8"),
-                       {"SOURCE_DATE_EPOCH": str(max(epoch, 315532800))})
-        organization = self.config.organization
-        drafts = [cf.fact.id for s in cited.sections for cf in s.facts if cf.fact.status == "draft"]
-        try:
-            data = ooxml.finish(raw, title=brief.title, subject=brief.subtitle or "",
-                                creator=organization.name if organization else "", keywords=", ".join(brief.tags),
-                                lang=lang, date=brief.date, footer=self.config.footer or brief.title,
-                                draft="Draft, not for circulation" if drafts else None, builtin=not own)
-        except ooxml.Refused as exc:
-            where = f"{TEMPLATES_DIR}/{REFERENCE}" if own else ""
-            raise BriefgenError(Problem(where, 0, f"{exc}; a Word document briefgen writes refers to nothing "
-                                        "outside itself", "external-reference")) from None
-        return Output(data, (), tuple(messages), tuple(sorted(loaded)))
+        tmp = tempfile.TemporaryDirectory(prefix="briefgen-docx-", ignore_cleanup_errors=True)
+        folder = Path(tmp.name)
+        (folder / REFERENCE).write_bytes(reference)
+        (folder / "brief.json").write_text(json.dumps(ast, ensure_ascii=False), encoding="utf-8")
+        # --sandbox: pandoc reads only the files named here; --data-dir: an empty folder, so that no
+        # defaults of the user's pandoc take part
+        process = _start(["--sandbox", "--data-dir", tmp.name, "-f", "json", "-t", "docx", "--reference-doc",
+                          str(folder / REFERENCE), "-o", str(folder / "brief.docx"), str(folder / "brief.json")],
+                         {"SOURCE_DATE_EPOCH": str(max(epoch, 315532800))})
+
+        def finish() -> Output:
+            with tmp:
+                _wait(process)
+                raw = (folder / "brief.docx").read_bytes()
+            organization = self.config.organization
+            drafts = [cf.fact.id for s in cited.sections for cf in s.facts if cf.fact.status == "draft"]
+            try:
+                data = ooxml.finish(raw, title=brief.title, subject=brief.subtitle or "",
+                                    creator=organization.name if organization else "",
+                                    keywords=", ".join(brief.tags), lang=lang, date=brief.date,
+                                    footer=self.config.footer or brief.title,
+                                    draft="Draft, not for circulation" if drafts else None, builtin=not own)
+            except ooxml.Refused as exc:
+                where = f"{TEMPLATES_DIR}/{REFERENCE}" if own else ""
+                raise BriefgenError(Problem(where, 0, f"{exc}; a Word document briefgen writes refers to nothing "
+                                            "outside itself", "external-reference")) from None
+            return Output(data, (), tuple(messages), tuple(sorted(loaded)))
+
+        return finish
 
     def _reference(self, loaded: list, scale: float) -> tuple[bytes, bool]:
         """The workspace's reference document, else the built-in one in its
@@ -185,196 +215,3 @@ class DocxBackend:
         data = path.read_bytes()
         loaded.append((str(path.resolve()), hashlib.sha256(data).hexdigest()))
         return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-# -- the document -----------------------------------------------------------
-
-def _md(text: str | None) -> list[dict]:
-    return A.inlines_of(markdown_inline(text))
-
-
-def _styled(text_or_inlines, style: str) -> dict:
-    inlines = A.text(text_or_inlines) if isinstance(text_or_inlines, str) else text_or_inlines
-    return A.div([A.para(inlines)], style)
-
-
-def content(cited: CitedBrief, config: Config, logo: str | None) -> list[dict]:
-    """The blocks of the document, top to bottom as in the PDF."""
-    brief = cited.brief
-    organization = config.organization
-    sheet = brief.template in (SHEET_TEMPLATE, TAG_SHEET_TEMPLATE)
-    blocks: list[dict] = []
-    drafts = [cf.fact.id for s in cited.sections for cf in s.facts if cf.fact.status == "draft"]
-    if drafts:
-        verb = "fact has" if len(drafts) == 1 else "facts have"
-        blocks.append(_styled([A.wrap("Strong", A.text("Draft, not for circulation:")), {"t": "Space"},
-                               *A.text(f"{len(drafts)} {verb} not been verified ({', '.join(drafts)}).")],
-                              "Draft Banner"))
-    kicker = [KICKERS.get(brief.template, "Brief")]
-    kicker += [organization.name] if organization else []
-    kicker += [f"For {brief.audience}"] if brief.audience else []
-    masthead = [_styled(" · ".join(kicker), "Kicker"), _styled(brief.title, "Title")]
-    if brief.subtitle:
-        masthead.append(_styled(brief.subtitle, "Subtitle"))
-    if logo:  # beside the title, as on the PDF
-        image = _styled([A.image(organization.name, logo, height="0.6in")], "Logo")
-        masthead = [A.columns([masthead, [image]], [0.75, 0.25])]
-    blocks += masthead
-    blocks.append(_styled(format_date(brief.date), "Date"))
-    if brief.bottom_line:
-        label = A.span(A.text("Summary" if sheet else "Bottom line"), "Label")
-        blocks.append(_styled([label, {"t": "Space"}, *_md(brief.bottom_line)], "Bottom Line"))
-    for section in cited.sections:
-        blocks.append(A.header(1, A.text(section.heading)))
-        if sheet:
-            for cf in section.facts:
-                blocks += _sheet_fact(cf, cited, section.heading)
-        else:
-            blocks.append(A.bullets([[_styled(_md(cf.fact.claim) + _markers(cf, cited), "List Bullet")]
-                                     for cf in section.facts]))
-    if brief.ask:
-        blocks.append(A.header(1, A.text("What we ask")))
-        blocks.append(A.div(_listed(A.blocks_of(markdown_block(brief.ask))), "Ask"))
-    if cited.references and not _note_style(cited):  # in a note style, the footnotes are the sources
-        blocks.append(A.header(1, A.text("Sources")))
-        blocks.append(_sources(cited))
-    blocks += _contact(cited, config)
-    return blocks
-
-
-def _listed(blocks: list[dict]) -> list[dict]:
-    """Lists with Word's list styles on their items."""
-    out = []
-    for block in blocks:
-        if block["t"] in ("BulletList", "OrderedList"):
-            style = "List Bullet" if block["t"] == "BulletList" else "List Number"
-            items = block["c"] if block["t"] == "BulletList" else block["c"][1]
-            items = [[A.div(_listed(item), style)] for item in items]
-            block = A.bullets(items) if block["t"] == "BulletList" else {"t": "OrderedList", "c": [block["c"][0], items]}
-        out.append(block)
-    return out
-
-
-def _note_style(cited: CitedBrief) -> bool:
-    """Whether the citations are footnotes: a note style's, each formatted as its note."""
-    return (cited.formatted is not None and cited.formatted.style.kind == "note"
-            and all(m.note for s in cited.sections for cf in s.facts for m in cf.markers))
-
-
-def _footnote(cited: CitedBrief, notes: list[Markup]) -> dict:
-    style = cited.formatted.style
-    html = escape(style.prefix) + escape(style.delimiter).join(notes) + escape(style.suffix)
-    return A.note([A.para(A.inlines_of(html))])
-
-
-def _markers(cf: CitedFact, cited: CitedBrief) -> list[dict]:
-    """What follows a claim: its footnote, its in-text citation or its numbered markers."""
-    out: list[dict] = []
-    if _note_style(cited):
-        out.append(_footnote(cited, [m.note for m in cf.markers]))
-    elif cf.in_text:
-        out += [{"t": "Space"}, *A.inlines_of(cf.in_text)]
-    elif cf.markers:
-        sep = "; " if any(m.locator for m in cf.markers) else ", "
-        inner: list[dict] = [{"t": "Str", "c": "["}]
-        for i, m in enumerate(cf.markers):
-            if i:
-                inner += A.text(sep)
-            label = f"{m.number}, {m.locator}" if m.locator else str(m.number)
-            inner.append(A.link(A.text(label), f"{A.INTERNAL}{m.ref_id}", f"Source {m.number}"))
-        inner.append({"t": "Str", "c": "]"})
-        out.append(A.wrap("Superscript", inner))
-    if cf.fact.status == "draft":
-        out += [{"t": "Space"}, A.span(A.text("draft"), "Draft Mark")]
-    return out
-
-
-def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str) -> list[dict]:
-    fact = cf.fact
-    blocks = [A.para(_md(fact.claim) + _markers(cf, cited))]
-    if fact.detail:
-        blocks += _listed(A.blocks_of(markdown_block(fact.detail)))
-    for m in cf.markers:
-        if not m.quote:
-            continue
-        if _note_style(cited) and m.note:
-            blocks.append(_styled([*A.text(f"“{m.quote}”"), _footnote(cited, [m.note])], "Quote"))
-            continue
-        if m.in_text:
-            source = [*A.text("Source "), *A.inlines_of(m.in_text)]
-        else:
-            source = A.text(f"Source [{m.number}]" + (f", {m.locator}" if m.locator else ""))
-        blocks += [_styled(A.text(f"“{m.quote}”"), "Quote"), _styled(source, "Quote Source")]
-    kind_shown = heading != KIND_HEADINGS.get(fact.kind)
-    meta = []
-    if kind_shown:
-        meta.append(fact.kind.capitalize())
-    if fact.as_of:
-        meta.append(("as of " if kind_shown else "As of ") + format_date(fact.as_of))
-    if meta:
-        blocks.append(_styled(" · ".join(meta), "Fact Meta"))
-    return blocks
-
-
-def _entry(e: Entry) -> list[dict]:
-    """One source as the PDF's list shows it."""
-    if e.html:
-        inlines = A.inlines_of(e.html)
-        if e.ref.note and e.ref.note not in A.plain_text(inlines):
-            inlines += [{"t": "Space"}, *A.text(period(e.ref.note))]
-        return inlines
-    inlines: list[dict] = []
-    if e.who:
-        inlines += [*A.text(period(e.who)), {"t": "Space"}]
-    if e.italic:
-        inlines.append(A.wrap("Emph", A.text(e.title)))
-        if not ended(e.title):
-            inlines.append({"t": "Str", "c": "."})
-    else:
-        inlines += A.text(f"“{period(e.title)}”")
-    inlines += [{"t": "Space"}, *A.text(period(", ".join(e.details)))]
-    if e.ref.note:
-        inlines += [{"t": "Space"}, *A.text(period(e.ref.note))]
-    if e.url:
-        inlines += [{"t": "Space"}, A.link(A.text(e.url), e.url)]
-        inlines += A.text(f" (accessed {e.accessed}).") if e.accessed else [{"t": "Str", "c": "."}]
-    return inlines
-
-
-def _sources(cited: CitedBrief) -> dict:
-    """Numbered like the markers; an author-date style's list is not numbered."""
-    items = [A.div([A.para(_entry(e))], "Bibliography", identifier=f"ref-{e.ref.id}") for e in cited.references]
-    if cited.numbered:
-        return A.numbered([[item] for item in items], cited.references[0].number)
-    return A.div(items)
-
-
-def _contact(cited: CitedBrief, config: Config) -> list[dict]:
-    brief = cited.brief
-    organization = config.organization
-    contact = brief.contact or (organization.contact if organization else None)
-    website = organization.website if organization else None
-    qr = _qr(brief.url) if config.qr and brief.url else None
-    lines = []
-    if contact:
-        lines.append([A.span(A.text("Contact"), "Label"), {"t": "Space"}, *A.text(contact)])
-    if website:
-        lines.append([A.link(A.text(website), website)])
-    if qr:
-        lines.append([*A.text("Online: "), A.link(A.text(brief.url), brief.url)])
-    blocks = [_styled(line, "Contact") for line in lines]
-    if config.footer:
-        blocks.append(_styled(config.footer, "Disclaimer"))
-    if qr:  # beside the contact, as on the PDF
-        alt = f"QR code linking to the online copy of this brief: {brief.url}"
-        code = _styled([A.image(alt, qr, width="0.75in", height="0.75in")], "Logo")
-        return [A.columns([blocks, [code]], [0.85, 0.15])]
-    return blocks
-
-
-@functools.lru_cache(maxsize=256)
-def _qr(url: str) -> str:
-    """A QR code linking to `url`, as a PNG data: URI (Word shows PNG everywhere)."""
-    import segno
-
-    return segno.make(url, error="m").png_data_uri(scale=4, border=2)
