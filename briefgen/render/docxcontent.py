@@ -104,13 +104,16 @@ def _markers(cf: CitedFact, cited: CitedBrief) -> list[dict]:
     elif cf.in_text:
         out += [{"t": "Space"}, *A.inlines_of(cf.in_text)]
     elif cf.markers:
-        sep = "; " if any(m.locator for m in cf.markers) else ", "
-        inner: list[dict] = [{"t": "Str", "c": "["}]
+        # One unbreakable marker, joined to the claim's last word, as on the PDF ("[1, point 9; 2]").
+        nbsp = "\u00a0"
+        sep = ";" + nbsp if any(m.locator for m in cf.markers) else "," + nbsp
+        inner: list[dict] = [{"t": "Str", "c": "\u2060["}]
         for i, m in enumerate(cf.markers):
             if i:
-                inner += A.text(sep)
+                inner.append({"t": "Str", "c": sep})
             label = f"{m.number}, {m.locator}" if m.locator else str(m.number)
-            inner.append(A.link(A.text(label), f"{A.INTERNAL}{m.ref_id}", f"Source {m.number}"))
+            inner.append(A.link([{"t": "Str", "c": " ".join(label.split()).replace(" ", nbsp)}],
+                                f"{A.INTERNAL}{m.ref_id}", f"Source {m.number}"))
         inner.append({"t": "Str", "c": "]"})
         out.append(A.wrap("Superscript", inner))
     if cf.fact.status == "draft":
