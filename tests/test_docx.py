@@ -114,6 +114,11 @@ def test_structure_is_word_styles(built):
     styles = part(path, "word/styles.xml")
     heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles, re.S)[0]
     assert '<w:outlineLvl w:val="0"' in heading
+    # every style once, and Normal the default one (Word needs it for a paragraph that names no style)
+    ids = re.findall(r'<w:style [^>]*w:styleId="([^"]+)"', styles)
+    assert len(ids) == len(set(ids))
+    assert re.search(r'<w:style (?=[^>]*w:default="1")(?=[^>]*w:type="paragraph")(?=[^>]*w:styleId="Normal")',
+                     styles)
 
 
 def test_facts_in_order_as_list_bullets_with_their_markers(built):

@@ -44,7 +44,8 @@ class Refused(ValueError):
 def _style(kind: str, style_id: str, name: str, ppr: str = "", rpr: str = "", based: str | None = "Normal",
            extra: str = "") -> str:
     based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
-    return (f'<w:style w:type="{kind}" w:styleId="{style_id}"><w:name w:val="{name}"/>{based_on}{extra}'
+    default = ' w:default="1"' if style_id == "Normal" else ""  # the style of a paragraph that names none
+    return (f'<w:style w:type="{kind}"{default} w:styleId="{style_id}"><w:name w:val="{name}"/>{based_on}{extra}'
             f'<w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
             if kind == "paragraph" else
             f'<w:style w:type="{kind}" w:styleId="{style_id}"><w:name w:val="{name}"/>{based_on}{extra}'
