@@ -402,3 +402,15 @@ def test_an_svg_logo_takes_its_png_copy(tmp_path, run):
     assert "wrote" in result.stdout and "SVG" not in result.stderr  # the PNG copy, once added, is used
     media = [n for n in zipfile.ZipFile(root / f"output/{SHEET}.docx").namelist() if n.startswith("word/media/")]
     assert media and all(n.endswith(".png") for n in media)
+
+
+def test_lists_in_details_and_the_ask_take_word_list_styles(make_workspace, run):
+    facts = make_workspace().joinpath("sources/facts.yaml").read_text(encoding="utf-8")
+    facts = facts.replace('claim: "Fact A is *true*."', 'claim: "Fact A is *true*."\n    detail: "- one\\n- two"', 1)
+    briefs = ("briefs:\n  - {id: b, title: T, template: fact-sheet, date: 2026-01-02, ask: \"Do:\\n\\n1. first\\n2. second\", "
+              "sections: [{heading: H, facts: [fact-a]}]}\n")
+    root = make_workspace(facts=facts, briefs=briefs)
+    result = run(root, "build", "--format", "docx")
+    assert result.exit_code == 0, result.stderr
+    assert paragraphs(root / "output/b.docx", "List Bullet") == ["one", "two"]
+    assert paragraphs(root / "output/b.docx", "List Number") == ["first", "second"]

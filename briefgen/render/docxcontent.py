@@ -78,7 +78,9 @@ def _listed(blocks: list[dict]) -> list[dict]:
         if block["t"] in ("BulletList", "OrderedList"):
             style = "List Bullet" if block["t"] == "BulletList" else "List Number"
             items = block["c"] if block["t"] == "BulletList" else block["c"][1]
-            items = [[A.div(_listed(item), style)] for item in items]
+            # pandoc gives a list item's own paragraph style to paragraphs, not to a tight item's plain text
+            items = [[A.div([A.para(b["c"]) if b["t"] == "Plain" else b for b in _listed(item)], style)]
+                     for item in items]
             block = A.bullets(items) if block["t"] == "BulletList" else {"t": "OrderedList", "c": [block["c"][0], items]}
         out.append(block)
     return out
