@@ -128,6 +128,11 @@ def main() -> None:
     row(f"WeasyPrint alone, the same {n_pdf} HTML files, one process", f"{floor:.2f} s")
     row(f"PDF build, {n_pdf} one-pagers, --jobs 1", f"{one:.2f} s = {one / floor:.2f} × the WeasyPrint floor", "≤ 1.10 ×")
     row(f"PDF build, {n_pdf} one-pagers, --jobs 2", f"{two:.2f} s = {one / two:.2f} × faster than --jobs 1", "≥ 1.7 ×")
+    # Word documents: one pandoc run each; beside the PDF they reuse its fitting
+    docx = briefgen(pdf_ws, "build", "--format", "docx", "--quiet", "--jobs", "1", "--force", env=env)
+    both = briefgen(pdf_ws, "build", "--format", "pdf,docx", "--quiet", "--jobs", "1", "--force", env=env)
+    row(f"Word build, {n_pdf} one-pagers, --jobs 1", f"{docx:.2f} s = {docx / n_pdf * 1000:.0f} ms a brief")
+    row(f"PDF and Word build, {n_pdf} one-pagers, --jobs 1", f"{both:.2f} s = {both / one:.2f} × the PDF alone")
     row("one brief, whole process, PDF", f"{briefgen(pdf_ws, 'build', 'brief-00000', '--format', 'pdf', '--force', '--quiet', env=env):.2f} s")
     row("one brief, whole process, HTML", f"{min(briefgen(pdf_ws, 'build', 'brief-00000', '--format', 'html', '--force', '--quiet', env=env) for _ in range(3)):.2f} s")
 

@@ -121,7 +121,7 @@ def test_not_a_workspace(tmp_path, run):
 
 
 def test_usage_error_exits_2(make_workspace, run):
-    assert run(make_workspace(), "build", "--format", "docx").exit_code == 2
+    assert run(make_workspace(), "build", "--format", "odt").exit_code == 2
 
 
 def test_python_dash_m_works(make_workspace):

@@ -14,7 +14,7 @@ from briefgen.compose.cite import CitedBrief
 from briefgen.compose.plan import Job
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import BUILTIN_TEMPLATES
-from briefgen.render.backend import DEFAULT_FORMATS, Document, Settings, backend
+from briefgen.render.backend import DEFAULT_FORMATS, Document, Settings, backend, layout_format
 from briefgen.source.project import Project
 
 TIME_LIMIT = 120.0  # seconds for one document; a one-pager takes a quarter of a second
@@ -33,7 +33,8 @@ class Options:
     memory_limit: int | None = MEMORY_LIMIT
 
     def settings(self, project: Project) -> Settings:
-        return Settings(project.root, (project.root, BUILTIN_TEMPLATES), {"pdf": {"variant": self.pdf_variant}})
+        return Settings(project.root, (project.root, BUILTIN_TEMPLATES), {"pdf": {"variant": self.pdf_variant}},
+                        project.config)
 
 
 @dataclass
@@ -67,7 +68,13 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
     brief = job.brief
     settings = options.settings(project)
     backends = [backend(name, settings) for name in options.formats]
-    paged = next((b for b in backends if b.paged), None)
+    # The paged backend fitting lays out with: one asked for, or, for a brief
+    # with a page limit to fit, the one a format asked for follows (whose
+    # content is then the fitted content, as if that format were built too).
+    lays_out = layout_format(options.formats)
+    paged = next((b for b in backends if b.name == lays_out), None)
+    if paged is None and lays_out is not None and options.fit and brief.max_pages is not None:
+        paged = backend(lays_out, settings)
 
     def html_of(cited: CitedBrief, scale: float) -> str:
         return render_html(cited, project, scale)
@@ -79,8 +86,11 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
         else:
             fitted = fit(job.cited, html_of, paged.lay_out, options.fit)
             document = Document(fitted.cited, fitted.html, fitted.scale)
+        # Backends that run a program of their own start it first, and work while the PDF is written.
+        started = {b.name: b.start(document) for b in backends if b is not paged and hasattr(b, "start")}
         for b in backends:
-            out = fitted.layout.output() if b is paged else b.render(document)
+            out = fitted.layout.output() if b is paged else started[b.name]() if b.name in started \
+                else b.render(document)
             rendered.files[f"{job.stem}{b.suffix}"] = out.data
             rendered.loaded[f"{job.stem}{b.suffix}"] = out.loaded
             what = f"{job.kind} '{job.stem}'"
@@ -95,7 +105,9 @@ def render_document(job: Job, project: Project, options: Options) -> Rendered:
         return rendered
     if fitted is not None and fitted.fitted:
         rendered.note = _fit_note(job, fitted)
-    rendered.files[f"{job.stem}{manifest.SUFFIX}"] = manifest.manifest(job, document.cited, rendered.files, fitted)
+    rendered.files[f"{job.stem}{manifest.SUFFIX}"] = manifest.manifest(job, document.cited, rendered.files, fitted,
+                                                                       [b.name for b in backends if b.paged or
+                                                                        getattr(b, "follows", None) == lays_out])
     return rendered
 
 
@@ -124,6 +136,10 @@ class Digests:
         logo = config.organization.logo if config.organization else None
         if logo and (path := project.file(logo)) is not None:
             self.options += "|" + digest(path.read_bytes())
+        # Files a backend reads whether or not they exist (a reference document): added, changed or removed.
+        for b in (backend(name, options.settings(project)) for name in options.formats):
+            for path in getattr(b, "inputs", tuple)():
+                self.options += "|" + (digest(path.read_bytes()) if path.is_file() else "-")
         self._templates: dict[str, str] = {}
         self._records: dict[int, str] = {}
 

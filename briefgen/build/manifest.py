@@ -22,8 +22,9 @@ from briefgen.compose.plan import Job
 SUFFIX = ".manifest.json"
 
 
-def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> bytes:
-    """The manifest of one rendered document (`files` by name, `fitted` what fitting did, or None)."""
+def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitted_formats=()) -> bytes:
+    """The manifest of one rendered document (`files` by name, `fitted` what fitting did, or None;
+    `fitted_formats`, the formats whose content fitting decided: a paged one and those that follow it)."""
     brief = job.brief
     data = {
         "briefgen": __version__,
@@ -40,6 +41,8 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted) -> by
         "fit": None if fitted is None else {
             "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,
             "extra_layouts": fitted.layouts,
+            # The files that leave out the facts fitting dropped (the .docx too: Word lays out pages itself).
+            **({"formats": list(fitted_formats)} if fitted.dropped else {}),
         },
         # An ad-hoc sheet says what it was asked for, so that later builds keep it current.
         **({"sheet": {"expression": job.request.expression, "title": job.request.title,

@@ -31,7 +31,7 @@ from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
-from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, is_paged
+from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format, writes_notes
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
@@ -174,7 +174,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
                    today=build_date(), selector=selector)
     folder = OutputFolder(project, *_out_dir(project, request), remembered)
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
-    styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1)
+    styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1,
+                          notes=writes_notes(options.formats))
     planned, resident = styled[:len(planned)], styled[len(planned):]
     result = BuildResult(warnings=list(warnings), checked=Checked(base, cited, warnings, selector, stale),
                          stems={job.key: job.stem for job in styled})
@@ -247,7 +248,10 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     """A Rendered for each job, in job order.  Documents with no paged
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
-    paged = [name for name in options.formats if is_paged(name)]
+    lays_out = layout_format(options.formats)
+    # A format that only follows a paged one's fitting needs its layouts for briefs with a page limit only.
+    laid_out = lays_out in options.formats or (options.fit and any(j.brief.max_pages for j in jobs))
+    paged = [lays_out] if lays_out and laid_out else []
 
     def prepare() -> None:
         for name in paged:

@@ -319,6 +319,7 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build section-230-one-pager --format pdf --out /tmp/briefs
       briefgen build --tag "child-safety or section-230" --per-tag
       briefgen build --style chicago-notes
+      briefgen build --format all             # HTML, PDF and Word (.docx)
     """
     ids = tuple(brief_ids) if brief_ids or tag else None
     run_build(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,

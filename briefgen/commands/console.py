@@ -62,14 +62,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def run_build(root: Path, quiet: bool, fmt: str, **settings) -> None:
+def run_build(root: Path, quiet: bool, fmt: tuple[str, ...], **settings) -> None:
     """Build as the command line does: the files written, fitting notes, warnings, a summary."""
     from briefgen.source.project import Project
 
     from briefgen.api import BuildRequest, build
-    from briefgen.render.backend import DEFAULT_FORMATS
-
-    request = BuildRequest(formats=DEFAULT_FORMATS if fmt == "both" else (fmt,), **settings)
+    request = BuildRequest(formats=fmt, **settings)
     bar = None
 
     def progress(total: int):

@@ -24,6 +24,25 @@ def _formats() -> list[str]:
     return list(FORMATS)
 
 
+def _format_list(ctx, param, value: str) -> tuple[str, ...]:
+    """--format html,docx as ("html", "docx"); both is html and pdf, all every format."""
+    from briefgen.render.backend import DEFAULT_FORMATS
+
+    known = _formats()
+    chosen: list[str] = []
+    for name in (n.strip().lower() for n in value.split(",")):
+        if name == "both":
+            chosen += DEFAULT_FORMATS
+        elif name == "all":
+            chosen += known
+        elif name in known:
+            chosen.append(name)
+        else:
+            raise click.BadParameter(f"unknown format '{name}' (one of: {', '.join([*known, 'both', 'all'])}; "
+                                     "several joined by commas)")
+    return tuple(n for n in known if n in chosen)
+
+
 def _jobs_default() -> int:
     return os.cpu_count() or 1
 
@@ -63,8 +82,10 @@ def build_options(f):
                           "numbered (the default), chicago-notes, chicago-author-date, apa, mla, ieee, legal, "
                           "any style of the CSL repository by name, or the path of a .csl file in the "
                           "workspace.")(f)
-    f = click.option("--format", "fmt", type=click.Choice([*_formats(), "both"]), default="both",
-                     show_default=True, help="Which files to write (both: " + " and ".join(_formats()) + ").")(f)
+    f = click.option("--format", "fmt", default="both", show_default=True, callback=_format_list,
+                     metavar="|".join([*_formats(), "both", "all"]),
+                     help="Which files to write: " + ", ".join(_formats()) + ", several joined by commas "
+                          "(html,docx), both (html and pdf) or all.")(f)
     return f
 
 

@@ -31,6 +31,7 @@ class Marker:
     locator: str | None = None
     quote: str | None = None
     in_text: Markup | None = None  # this citation alone, in an in-text style
+    note: Markup | None = None  # as a note style's footnote reads it, pinpoint included, without the layout's affixes
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,14 @@ def styled(cited: CitedBrief, formatted: Formatted | None) -> CitedBrief:
         return cited
     entries = [dataclasses.replace(e, html=Markup(formatted.entries[e.ref.id])) for e in cited.references]
     sections = cited.sections
+    if formatted.style.kind == "note":  # each citation's footnote, for formats with real notes
+        sections = tuple(
+            dataclasses.replace(s, facts=tuple(
+                dataclasses.replace(cf, markers=tuple(
+                    dataclasses.replace(m, note=Markup(formatted.citations[(m.ref_id, m.locator)]))
+                    if (m.ref_id, m.locator) in formatted.citations else m for m in cf.markers))
+                for cf in s.facts))
+            for s in sections)
     if not formatted.style.numbered:
         position = {ref_id: i for i, ref_id in enumerate(formatted.order)}
         entries.sort(key=lambda e: position.get(e.ref.id, len(position)))

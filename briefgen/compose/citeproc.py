@@ -51,7 +51,8 @@ _cleaner = nh3.Cleaner(
 class Formatted:
     """A reference set formatted in one style: each reference's entry for the
     list of sources, and each citation (reference and locator) as the text
-    that stands in for it in the running text (in-text styles only)."""
+    that stands in for it in the running text (in-text styles) or in a
+    footnote (note styles), without the layout's prefix and suffix."""
 
     style: Style
     entries: dict[str, str]

@@ -86,9 +86,10 @@ class EarlyStyles:
 
 
 def apply_styles(jobs: list[Job], base: FactBase, project: Project, option: str | None,
-                 workers: int = 1) -> list[Job]:
+                 workers: int = 1, notes: bool = False) -> list[Job]:
     """Each job with its citation style applied.  The whole reference set is
-    formatted once per style (and language) and shared."""
+    formatted once per style (and language) and shared.  With `notes`, a
+    note style's citations are formatted too, each as its footnote reads."""
     config = project.config
     shared: dict[tuple[str, str], Formatted] = {}
     wanted: dict[tuple[str, str], list[Job]] = {}
@@ -99,7 +100,7 @@ def apply_styles(jobs: list[Job], base: FactBase, project: Project, option: str 
     for (name, lang), group in wanted.items():
         chosen = resolve(name, project.root)  # checked already
         citations = {(m.ref_id, m.locator) for job in group for s in job.cited.sections for cf in s.facts
-                     for m in cf.markers} if not chosen.numbered else set()
+                     for m in cf.markers} if not chosen.numbered or (notes and chosen.kind == "note") else set()
         try:
             shared[(name, lang)] = format_references(chosen, list(base.references.values()), citations,
                                                      lang, workers)

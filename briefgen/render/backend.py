@@ -9,7 +9,15 @@ bytes of one output file.  A backend says
   (the cited brief itself, for a format that builds its own structure);
 * `paged`: whether it lays the document out on pages; a paged backend can
   `lay_out` a page, which is what fitting to `max_pages` measures;
-* `image_types`: the image files (by suffix) it can embed.
+* `image_types`: the image files (by suffix) it can embed;
+* `follows` (optional): for a format that is not paged, the paged format
+  whose fitting decides its content, so that the facts fitting leaves out of
+  the PDF are left out of it too, whichever formats a build asks for;
+* `notes` (optional): whether it sets a note style's citations as real
+  footnotes (each citation is then formatted with its pinpoint, at the
+  cost of pandoc runs that formats without notes do not need);
+* `inputs()` (optional): workspace files it reads whether or not they exist
+  (a reference document), so that adding, changing or removing one rebuilds.
 
 Adding a format means adding a module with a class like `HtmlBackend` or
 `PdfBackend` and one line in `FORMATS`; nothing else in briefgen names
@@ -26,11 +34,13 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from briefgen.compose.cite import CitedBrief
+    from briefgen.source.model import Config
 
 # name -> "module:class".  The order is the order files are listed in.
 FORMATS: dict[str, str] = {
     "html": "briefgen.render.html:HtmlBackend",
     "pdf": "briefgen.render.pdf:PdfBackend",
+    "docx": "briefgen.render.docx:DocxBackend",
 }
 DEFAULT_FORMATS = ("html", "pdf")
 
@@ -60,12 +70,15 @@ class Output:
 @dataclass(frozen=True)
 class Settings:
     """What every backend of a build is given: the folder relative URLs
-    resolve against, the folders it may read from (nothing else), and the
-    format's own options by name ({"pdf": {"variant": "pdf/ua-1"}})."""
+    resolve against, the folders it may read from (nothing else), the
+    format's own options by name ({"pdf": {"variant": "pdf/ua-1"}}), and the
+    workspace's configuration (for a backend that builds its own structure:
+    organisation, colours, paper, language)."""
 
     base_dir: Path
     roots: tuple[Path, ...]
     options: dict[str, dict] = field(default_factory=dict)
+    config: Config | None = None
 
 
 class Layout(Protocol):
@@ -106,6 +119,25 @@ def backend(name: str, settings: Settings) -> Backend:
     """The backend of format `name`, set up for one build."""
     module, _, cls = FORMATS[name].partition(":")
     return getattr(importlib.import_module(module), cls)(settings)
+
+
+def _class(name: str):
+    module, _, cls = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def layout_format(names) -> str | None:
+    """The paged format that lays out (and fits) the documents of a build in
+    formats `names`: one of them, or the one a format among them follows."""
+    paged = [n for n in names if _class(n).paged]
+    if paged:
+        return paged[0]
+    return next((f for n in names if (f := getattr(_class(n), "follows", None)) in FORMATS), None)
+
+
+def writes_notes(names) -> bool:
+    """Whether a format among `names` sets note styles' citations as footnotes."""
+    return any(getattr(_class(n), "notes", False) for n in names)
 
 
 def is_paged(name: str) -> bool:

@@ -108,7 +108,7 @@ def test_bad_sheet_expression_names_the_setting(make_workspace, tmp_path):
 @pytest.mark.parametrize("request_, field", [
     (BuildRequest(briefs=("nope",)), "briefs"),
     (BuildRequest(style="no-such-style"), "style"),
-    (BuildRequest(formats=("docx",)), "formats"),
+    (BuildRequest(formats=("odt",)), "formats"),
 ])
 def test_request_problems_name_the_setting(make_workspace, tmp_path, request_, field):
     import dataclasses
