@@ -48,9 +48,13 @@ def test_a_document_page_frames_the_built_html_and_links_facts_to_their_lines(se
     assert "default-src 'none'" in headers["content-security-policy"]
     assert b"<script" not in body  # the page exactly as build writes it: no script
     status, headers, body = server.get(f"/doc/{ONE_PAGER}?view=pdf")
-    pdf = re.search(r'<iframe[^>]* src="(/files/[^"]+)"', body.decode())[1]
+    page = body.decode()
+    pdf = re.search(r'<iframe[^>]* src="(/files/[^"]+)"', page)[1]
     status, headers, body = server.get(pdf)
     assert status == 200 and headers["content-type"] == "application/pdf" and body.startswith(b"%PDF")
+    assert f'href="/files/{ONE_PAGER}.docx" download' in page  # Word, to download beside the PDF
+    status, headers, body = server.get(f"/files/{ONE_PAGER}.docx")
+    assert status == 200 and body.startswith(b"PK") and "wordprocessingml" in headers["content-type"]
 
 
 @pytest.mark.parametrize("path", [

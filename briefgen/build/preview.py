@@ -33,7 +33,7 @@ from briefgen.build.runner import Workers
 from briefgen.compose.plan import SheetRequest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
-from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, prepare_paged
+from briefgen.render.backend import FORMATS, is_paged, prepare_paged
 from briefgen.source import load
 from briefgen.source.project import Project
 
@@ -93,12 +93,12 @@ class Preview:
     temporary folder, removed by `close`, or `out_dir` when given)."""
 
     def __init__(self, root: Path | str, out_dir: Path | None = None, per_tag: bool | None = None,
-                 formats: tuple[str, ...] = DEFAULT_FORMATS, workers: Workers | None = None):
+                 formats: tuple[str, ...] | None = None, workers: Workers | None = None):
         self.root = Path(root).resolve()
         Project.open(self.root)  # refuses a folder that is not a workspace, before anything starts
         self._temp = Path(tempfile.mkdtemp(prefix="briefgen-preview-"))
         self.folders = {QUICK: self._temp / QUICK, FULL: Path(out_dir).resolve() if out_dir else self._temp / FULL}
-        self.formats = tuple(f for f in FORMATS if f in formats)
+        self.formats = tuple(f for f in FORMATS if formats is None or f in formats)  # default: every format
         paged = any(is_paged(f) for f in self.formats)
         self.workers = workers if workers is not None else (Workers(1, prepare_paged) if paged else None)
         self.per_tag, self.sheets = _documents_of(self.root, per_tag)
