@@ -354,6 +354,12 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
          sheets=(SheetRequest(expression, title, template),))
 
 
+from briefgen.commands.changes import diff, release  # noqa: E402 - commands of their own module
+
+cli.add_command(diff)
+cli.add_command(release)
+
+
 def main() -> None:
     import signal
 
