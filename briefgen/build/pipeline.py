@@ -25,6 +25,7 @@ from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
 from briefgen.build.folder import OutputFolder
 from briefgen.build.resident import resident_jobs
+from briefgen.build.since import mark_changes
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
@@ -112,6 +113,7 @@ class BuildRequest:
     pdf_variant: str | None = None
     time_limit: float | None = None
     memory_limit: int | None = None
+    changes_since: str | None = None  # mark what changed since this version (a git revision, a release)
 
     def options(self) -> Options:
         formats = self.formats or DEFAULT_FORMATS
@@ -161,6 +163,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, workers)
     planned, resident = styled[:len(planned)], styled[len(planned):]
+    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since)
     result = BuildResult(warnings=list(warnings))
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)

@@ -1,0 +1,51 @@
+"""Marking what changed: for a build asked for the changes since a version
+(the request's `changes_since`, or a brief's own), each document's new and
+updated facts get a mark and the page a "Changes since" box, which also
+lists the facts the document no longer shows.
+
+Each version named is opened and loaded once per build.  A version that
+does not check is still compared as far as it loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from briefgen.compose.changes import Since
+from briefgen.compose.plan import Job
+from briefgen.compose.select import Selector
+from briefgen.errors import BriefgenError, Problem
+from briefgen.source.check import FactBase
+from briefgen.source.project import Project
+from briefgen.source.versions import open_version
+
+
+def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
+                 since: str | None) -> tuple[list[Job], list[Job]]:
+    """The jobs, each with the changes since its version marked (those with no version to compare with as they were)."""
+    versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
+    problems: list[Problem] = []
+
+    def marked(job: Job) -> Job:
+        spec = since or (job.brief.changes_since if job.kind == "brief" else None)
+        if not spec:
+            return job
+        if spec not in versions:
+            try:
+                versions[spec] = Since(open_version(project.root, spec), base, selector)
+            except BriefgenError as exc:
+                versions[spec] = None
+                message = exc.problems[0].message
+                if since:
+                    problems.append(Problem("", 0, message, "unknown-version", field="changes_since"))
+                else:
+                    problems.append(job.brief.problem(("changes_since",), f"brief '{job.brief.id}': changes_since: "
+                                                      f"{message}", "unknown-version"))
+                return job
+        found = versions[spec]
+        return job if found is None else dataclasses.replace(job, cited=found.note(job))
+
+    jobs = [marked(job) for job in planned], [marked(job) for job in resident]
+    if problems:
+        raise BriefgenError(sorted(set(problems)))
+    return jobs
