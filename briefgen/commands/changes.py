@@ -40,12 +40,15 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str) -> None
       briefgen diff HEAD~1                    # the last commit against the working tree
       briefgen diff release-2026-10 main --format json
     """
+    import gc
+
     from briefgen.compose.changes import compare_versions
     from briefgen.source.versions import open_version
 
-    root = ctx.obj
-    older = open_version(root, old or "HEAD")
-    newer = open_version(root, new)
+    gc.disable()  # a short command whose records all live to its end: the collector would only cost time
+    root, memo = ctx.obj, {}
+    older = open_version(root, old or "HEAD", memo)
+    newer = open_version(root, new, memo)
     comparison = compare_versions(older, newer)
     if fmt == "json":
         click.echo(json.dumps(as_json(comparison), indent=2, ensure_ascii=False))

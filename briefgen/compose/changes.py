@@ -19,6 +19,7 @@ from briefgen.compose.plan import Job
 from briefgen.compose.select import Selector
 from briefgen.source import tags as tagexpr
 from briefgen.source.check import FactBase
+from briefgen.source.load import paused_gc
 from briefgen.source.diff import RecordChange, Records, compare
 from briefgen.source.model import Brief
 from briefgen.source.versions import Version
@@ -82,6 +83,11 @@ def shown_ids(brief: Brief, selector: Selector) -> tuple[str, ...]:
 
 def compare_versions(old: Version, new: Version) -> Comparison:
     """Every record that changed from `old` to `new`, with what it reaches."""
+    with paused_gc():  # nothing made here is garbage before the end: the collector would only cost time
+        return _compare(old, new)
+
+
+def _compare(old: Version, new: Version) -> Comparison:
     before, after = Shown(old.records), Shown(new.records)
     changes = []
     records = compare(old.records, new.records)

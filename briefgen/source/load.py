@@ -44,9 +44,11 @@ class Sources:
     complete: bool = True
 
 
-def load(project: Project | Path) -> Sources:
+def load(project: Project | Path, memo: dict | None = None) -> Sources:
     """Read and validate every source file of a project (or of the workspace
-    folder given, opened for the purpose).
+    folder given, opened for the purpose).  `memo`, when given, remembers
+    what each file (by path and bytes) held, so that loading two versions of
+    one workspace validates the files they share once.
 
     The cyclic garbage collector finds nothing to free among freshly parsed
     data, yet on large files it costs more than the parse itself: it is
@@ -54,10 +56,10 @@ def load(project: Project | Path) -> Sources:
     if not isinstance(project, Project):
         project = Project.open(project)
     with paused_gc():
-        return _load(project)
+        return _load(project, memo)
 
 
-def _load(project: Project) -> Sources:
+def _load(project: Project, memo: dict | None = None) -> Sources:
     sources = Sources()
     sources.problems[:0] = project.config_problems
     tree = project.tree
@@ -67,6 +69,9 @@ def _load(project: Project) -> Sources:
             raw = project.read_source(rel)
             if raw is None:
                 raise FileNotFoundError(2, "no such file")
+            if memo is not None and (rel, raw) in memo:
+                _merge(sources, memo[(rel, raw)])
+                continue
             data, lines = read_cached(raw)
         except Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
@@ -76,12 +81,29 @@ def _load(project: Project) -> Sources:
             sources.problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror or exc}", "unreadable-file"))
             sources.complete = False
             continue
-        _collect(rel, data, lines, sources)
+        if memo is None:
+            _collect(rel, data, lines, sources)
+        else:
+            part = memo[(rel, raw)] = Sources()
+            _collect(rel, data, lines, part)
+            _merge(sources, part)
     for rel in tree.refused:
         sources.problems.append(Problem(rel, 0, "not read: it is a link to a file outside the workspace "
                                         "(copy the file into sources/ instead)", "outside-workspace"))
         sources.complete = False
     return sources
+
+
+def _merge(sources: Sources, part: Sources) -> None:
+    """Add what one file held to the sources."""
+    sources.references += part.references
+    sources.facts += part.facts
+    sources.briefs += part.briefs
+    sources.problems += part.problems
+    sources.invalid_ids |= part.invalid_ids
+    sources.invalid_tags |= part.invalid_tags
+    sources.invalid_briefs += part.invalid_briefs
+    sources.complete = sources.complete and part.complete
 
 
 @contextlib.contextmanager

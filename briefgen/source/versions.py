@@ -23,7 +23,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import CONFIG_FILE, SOURCES_DIR
 from briefgen.source.check import check
 from briefgen.source.diff import Records
-from briefgen.source.load import load
+from briefgen.source.load import load, paused_gc
 from briefgen.source.project import Project
 from briefgen.source.tree import FileTree, GitTree
 
@@ -44,28 +44,35 @@ class Version:
     problems: list[Problem] = field(default_factory=list)  # paths as this version's: "HEAD~1:sources/..."
 
 
-def open_version(root: Path, spec: str | None) -> Version:
+def open_version(root: Path, spec: str | None, memo: dict | None = None) -> Version:
     """The version `spec` names of the workspace at `root` (None: the
-    working tree), loaded.  Raises BriefgenError when there is no such version."""
+    working tree), loaded.  Raises BriefgenError when there is no such
+    version.  Versions opened with the same `memo` validate the files they
+    share once (and share those records)."""
     root = Path(root)
+    with paused_gc():
+        return _open(root, spec, {} if memo is None else memo)
+
+
+def _open(root: Path, spec: str | None, memo: dict) -> Version:
     if spec is None:
-        return _loaded(Version(WORKING_TREE, "the working tree", Project.open(root)), "")
+        return _loaded(Version(WORKING_TREE, "the working tree", Project.open(root)), "", memo)
     folder = Path(spec)
     stored = root / RELEASES_DIR / spec
     if not _is_revision(root, spec):
         if folder.is_dir() or (stored / SOURCES_DIR).is_dir():
             if folder.is_dir():  # another workspace, with its own templates (not a workspace: its own message)
-                return _loaded(Version(spec, folder.resolve().name, Project.open(folder)), _prefix(folder))
+                return _loaded(Version(spec, folder.resolve().name, Project.open(folder)), _prefix(folder), memo)
             # a stored release: its sources, this workspace's templates
             project = Project.open(root, FileTree(stored))
-            return _loaded(Version(spec, spec, project), f"{RELEASES_DIR}/{spec}/")
+            return _loaded(Version(spec, spec, project), f"{RELEASES_DIR}/{spec}/", memo)
         if _is_revision(root, RELEASE_TAG + spec):
             spec = RELEASE_TAG + spec
     tree = GitTree(root, spec)  # no such revision: its own message
     if not tree.files():
         raise BriefgenError(Problem("", 0, f"'{spec}' has no source files (nothing under {SOURCES_DIR}/ at that "
                                     "revision)", "not-a-workspace"))
-    return _loaded(Version(spec, _revision_label(root, spec), Project.open(root, tree)), spec + ":")
+    return _loaded(Version(spec, _revision_label(root, spec), Project.open(root, tree)), spec + ":", memo)
 
 
 def _prefix(folder: Path) -> str:
@@ -97,10 +104,10 @@ def _revision_label(root: Path, spec: str) -> str:
         return spec
 
 
-def _loaded(version: Version, prefix: str) -> Version:
+def _loaded(version: Version, prefix: str, memo: dict) -> Version:
     """The version's records (first by file order for an id used twice) and its problems, named as its own."""
     version.prefix = prefix
-    sources = load(version.project)
+    sources = load(version.project, memo)
     records = version.records
     for kind in ("facts", "references", "briefs"):
         found = getattr(records, kind)
