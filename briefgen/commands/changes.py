@@ -104,7 +104,7 @@ def as_text(comparison) -> list[str]:
     lines = [summary(comparison)]
     for change in comparison.changes:
         r = change.record
-        where = (comparison.old.prefix if r.change == "removed" else comparison.new.prefix) + r.path
+        where = (comparison.old.prefix if r.new is None else comparison.new.prefix) + r.path
         lines.append(f"{where}:{r.line}: {r.kind} '{r.id}': {_headline(r)}")
         lines += ["    " + line for line in _details(change)]
     return lines
@@ -198,7 +198,7 @@ def as_markdown(comparison) -> list[str]:
         lines += ["", f"### {heading}", ""]
         for change in changes:
             r = change.record
-            where = (comparison.old.prefix if r.change == "removed" else comparison.new.prefix) + r.path
+            where = (comparison.old.prefix if r.new is None else comparison.new.prefix) + r.path
             lines.append(f"- `{r.id}` ({_md(where)}:{r.line}): {_md(_headline(r))}")
             for name, text in (("claim", r.claim), ("detail", r.detail)):
                 if text is not None:
@@ -230,7 +230,7 @@ def _problem_json(p):
 def as_json(comparison) -> dict:
     def one(change):
         r = change.record
-        version = comparison.old if r.change == "removed" else comparison.new
+        version = comparison.old if r.new is None else comparison.new
         item = {"id": r.id, "change": r.change, "events": list(r.events), "version": version.name,
                 "path": r.path, "line": r.line, "fields": [{"field": f.field, "old": f.old, "new": f.new}
                                                             for f in r.fields]}

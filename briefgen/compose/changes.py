@@ -101,7 +101,9 @@ def _compare(old: Version, new: Version) -> Comparison:
             reaches = _order([d for i in citing for s in (after, before) for d in s.by_fact.get(i, ())])
             changes.append(Change(record, reaches))
     for brief_id in [*new.records.briefs, *(b for b in old.records.briefs if b not in new.records.briefs)]:
-        now, then = after.briefs.get(brief_id, ()), before.briefs.get(brief_id, ())
+        unknown = old.records.invalid | new.records.invalid  # facts with errors in one version: not compared
+        now = tuple(i for i in after.briefs.get(brief_id, ()) if i not in unknown)
+        then = tuple(i for i in before.briefs.get(brief_id, ()) if i not in unknown)
         record = by_id.get(brief_id)
         if record is not None and record.change != "changed":
             changes.append(Change(record, ((BRIEF, brief_id),)))

@@ -103,14 +103,18 @@ class Records:
     facts: dict[str, Fact] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     briefs: dict[str, Brief] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)  # ids of entries with errors: what they hold is unknown
+    name: str = ""  # the version's name, for a message
 
 
 # -- words and numbers ----------------------------------------------------
 
-_NUMBER = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?(?:%|\s?percent\b)?|\b(?:" + "|".join((
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
-    "million billion trillion half third quarter dozen twice").split()) + r")\b", re.IGNORECASE)
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+                 "thousand million billion trillion half third quarter dozen twice").split()
+_ONE_NUMBER = r"(?:[$€£]?\d[\d,]*(?:\.\d+)?%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
+# A number is one or more of those in a row: "25%", "1,200", "$3.5 million", "one quarter", "twenty-five percent".
+_NUMBER = re.compile(_ONE_NUMBER + r"(?:[\s-]+" + _ONE_NUMBER + r")*(?:\s?(?:percent|per cent)\b)?", re.IGNORECASE)
 
 
 def numbers_in(text: str) -> list[str]:
@@ -155,14 +159,18 @@ def compare(old: Records, new: Records) -> list[RecordChange]:
         before, after = getattr(old, kind), getattr(new, kind)
         for record_id, record in after.items():
             previous = before.get(record_id)
-            if previous is None:
+            if previous is None and record_id in old.invalid:
+                changes.append(_not_compared(kind[:-1], record, old.name, held_by_new=True))
+            elif previous is None:
                 changes.append(_added(kind[:-1], record))
             elif previous is not record and _digest(previous) != _digest(record):
                 change = compare_one(previous, record)
                 if change is not None:
                     changes.append(change)
         for record_id, record in before.items():
-            if record_id not in after:
+            if record_id not in after and record_id in new.invalid:
+                changes.append(_not_compared(kind[:-1], record, new.name, held_by_new=False))
+            elif record_id not in after:
                 changes.append(RecordChange(kind[:-1], record_id, "removed", ("removed",), *record.at(), old=record))
     return changes
 
@@ -176,6 +184,12 @@ def fact_digest(fact: Fact) -> str:
     citations, kind, date, status), for manifests to compare across builds."""
     text = fact.model_dump_json(include=set(VISIBLE_FIELDS))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _not_compared(kind: str, record: Record, where: str, held_by_new: bool) -> RecordChange:
+    """A record one version holds and the other has with errors."""
+    return RecordChange(kind, record.id, "not compared", (f"not compared: it has errors in {where}",), *record.at(),
+                        old=None if held_by_new else record, new=record if held_by_new else None)
 
 
 def _added(kind: str, record: Record) -> RecordChange:

@@ -61,13 +61,19 @@ def _open(root: Path, spec: str | None, memo: dict) -> Version:
     stored = root / RELEASES_DIR / spec
     if not _is_revision(root, spec):
         if folder.is_dir() or (stored / SOURCES_DIR).is_dir():
-            if folder.is_dir():  # another workspace, with its own templates (not a workspace: its own message)
+            if folder.is_dir():  # another workspace, with its own templates
+                if not (folder / SOURCES_DIR).is_dir():
+                    raise BriefgenError(Problem(spec, 0, f"not a briefgen workspace (no '{SOURCES_DIR}/' folder), "
+                                                "nor a git revision", "not-a-workspace"))
                 return _loaded(Version(spec, folder.resolve().name, Project.open(folder)), _prefix(folder), memo)
             # a stored release: its sources, this workspace's templates
             project = Project.open(root, FileTree(stored))
             return _loaded(Version(spec, spec, project), f"{RELEASES_DIR}/{spec}/", memo)
         if _is_revision(root, RELEASE_TAG + spec):
             spec = RELEASE_TAG + spec
+    if _git(root, "rev-parse", "--git-dir") is None:
+        raise BriefgenError(Problem("", 0, f"'{spec}' is not a folder or a release, and the workspace is not in a git "
+                                    "repository, so it cannot be a git revision", "unknown-version"))
     tree = GitTree(root, spec)  # no such revision: its own message
     if not tree.files():
         raise BriefgenError(Problem("", 0, f"'{spec}' has no source files (nothing under {SOURCES_DIR}/ at that "
@@ -109,6 +115,7 @@ def _loaded(version: Version, prefix: str, memo: dict) -> Version:
     version.prefix = prefix
     sources = load(version.project, memo)
     records = version.records
+    records.invalid, records.name = set(sources.invalid_ids), version.name
     for kind in ("facts", "references", "briefs"):
         found = getattr(records, kind)
         for record in getattr(sources, kind):
@@ -143,7 +150,7 @@ def release(root: Path, name: str) -> str:
             raise BriefgenError("a release needs a commit to tag: commit the sources first")
         dirty = _git(root, "status", "--porcelain", "--", SOURCES_DIR, CONFIG_FILE)
         if dirty:
-            raise BriefgenError(f"the sources have changes not committed ({dirty.splitlines()[0][3:]}...): "
+            raise BriefgenError(f"the sources have changes not committed ({dirty.splitlines()[0].split(maxsplit=1)[-1]}...): "
                                 "commit them first, so that the release is what was built")
         if _git(root, "tag", "-a", tag, "-m", f"briefgen release {name}") is None:
             raise BriefgenError(f"git could not make the tag {tag}")
