@@ -279,3 +279,91 @@ def test_a_revision_that_does_not_check_is_still_compared(repo):
     assert result.stderr.splitlines() == [
         "HEAD:sources/facts/online-exploitation.yaml:9: fact 'few-convicted': unknown field 'clam' (did you mean "
         "'claim'?)"]
+
+
+# -- "Changes since" in built documents ------------------------------------------
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_build_changes_since_marks_the_page(repo, run):
+    result = run(repo, "build", "--changes-since", "HEAD~5", "--per-tag", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    out = repo / "output"
+    html = (out / "section-230-one-pager.html").read_text(encoding="utf-8")
+    box = html[html.index('<section class="changes"'):html.index("</section>", html.index('<section class="changes"'))]
+    assert 'aria-label="Changes since November 1, 2026"' in box
+    assert "3 updated." in box
+    for fact_id in ("few-convicted", "section-230-broad-immunity", "fosta-2018"):
+        item = html[html.index(f'data-fact-id="{fact_id}"'):]
+        item = item[:item.index("</li>")]
+        assert item.endswith('<span class="change-mark">updated</span>'), fact_id
+    unchanged = html[html.index('data-fact-id="one-in-four-children"'):]
+    assert "change-mark" not in unchanged[:unchanged.index("</li>")]
+    assert html.count('<span class="change-mark">') == 6  # three in the box, three on the facts
+
+    sheet = (out / "maxwell-interview-fact-sheet.html").read_text(encoding="utf-8")
+    assert ('<li><span class="change-mark">withdrawn</span> <del>The interviewer finished Maxwell&#39;s sentences, '
+            'which the segment called abnormal in an investigation of this kind.</del> (now retired)</li>' in sheet)
+
+    text = _pdf_text(out / "section-230-one-pager.pdf")
+    assert "CHANGES SINCE NOVEMBER 1, 2026 3 updated." in text
+    assert text.count("UPDATED") == 6
+    assert "WITHDRAWN" in _pdf_text(out / "maxwell-interview-fact-sheet.pdf")
+    assert "CHANGES SINCE NOVEMBER 1, 2026 none in this document." in _pdf_text(out / "tags/survivors.pdf")
+
+    manifest = json.loads((out / "maxwell-interview-fact-sheet.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["changes"] == {"since": "November 1, 2026", "new": [],
+                                   "updated": ["few-convicted", "section-230-broad-immunity", "fosta-2018"],
+                                   "withdrawn": [{"id": "interviewer-finished-sentences", "why": "now retired"}]}
+    assert set(manifest["fact_digests"]) == set(manifest["facts"])
+
+    again = run(repo, "build", "--changes-since", "HEAD~5", "--per-tag", "--jobs", "1")
+    assert "nothing to do" in again.stdout  # the marks are part of what a document is made from
+    plain = run(repo, "build", "--per-tag", "--format", "html")
+    assert "change-mark" not in (out / "section-230-one-pager.html").read_text(encoding="utf-8").split("</style>")[1]
+    assert plain.exit_code == 0
+
+
+def test_a_new_fact_is_marked_new(repo, run):
+    edit(repo, FACTS, "facts:\n", """facts:
+  - id: few-investigated
+    claim: According to the segment, many abusers and clients go uninvestigated.
+    tags: [sex-trafficking, accountability]
+    status: verified
+    reviewed: {by: briefgen sample maintainers, on: 2026-11-29}
+    cite:
+      - ref: msnbc-2025-08-24
+        locator: point 12
+        quote: "many abusers and clients go uninvestigated"
+""")
+    result = run(repo, "build", "--changes-since", "HEAD", "--format", "html", "--per-tag", "--tag", "accountability")
+    assert result.exit_code == 0, result.output
+    html = (repo / "output/tags/accountability.html").read_text(encoding="utf-8")
+    assert "Changes since November 6, 2026</span> 1 new." in html
+    item = html[html.index('data-fact-id="few-investigated"'):]
+    assert '<span class="change-mark">new</span>' in item[:item.index("</p>")]
+
+
+def test_a_brief_asks_for_its_own_changes(repo, run):
+    edit(repo, "sources/briefs.yaml", "    max_pages: 1\n", "    max_pages: 1\n    changes_since: HEAD~4\n")
+    result = run(repo, "build", "--format", "html")
+    assert result.exit_code == 0, result.output
+    one_pager = (repo / "output/section-230-one-pager.html").read_text(encoding="utf-8")
+    assert "Changes since November 2, 2026</span> 2 updated." in one_pager
+    assert '<section class="changes"' not in (repo / "output/maxwell-interview-fact-sheet.html").read_text("utf-8")
+
+
+def test_changes_since_an_unknown_version_is_an_error(repo, run):
+    result = run(repo, "build", "--changes-since", "nope", "--format", "html")
+    assert (result.exit_code, result.stderr) == (
+        1, f"--changes-since 'nope' is not a git revision of the repository holding {repo}\n")
+    edit(repo, "sources/briefs.yaml", "    max_pages: 1\n", "    max_pages: 1\n    changes_since: nope\n")
+    result = run(repo, "build", "--format", "html")
+    assert (result.exit_code, result.stderr) == (
+        1, f"sources/briefs.yaml:12: brief 'section-230-one-pager': changes_since: 'nope' is not a git revision of "
+           f"the repository holding {repo}\n")
+    assert not (repo / "output").exists()
