@@ -307,7 +307,7 @@ def test_build_changes_since_marks_the_page(repo, run):
 
     sheet = (out / "maxwell-interview-fact-sheet.html").read_text(encoding="utf-8")
     assert ('<li><span class="change-mark">withdrawn</span> <del>The interviewer finished Maxwell&#39;s sentences, '
-            'which the segment called abnormal in an investigation of this kind.</del> (now retired)</li>' in sheet)
+            'which the segment called abnormal in an…</del> (now retired)</li>' in sheet)
 
     text = _pdf_text(out / "section-230-one-pager.pdf")
     assert "CHANGES SINCE NOVEMBER 1, 2026 3 updated." in text
