@@ -48,12 +48,12 @@ class Checked(NamedTuple):
 
 
 def check_project(project: Project, today: dt.date | None = None, strict: bool = False,
-                  loaded: Callable[[Sources], None] | None = None) -> Checked:
+                  loaded: Callable[[Sources], None] | None = None, memo: dict | None = None) -> Checked:
     """Load and check the project and cite every brief; raise on any error
     (and, when `strict`, on any warning).  `today` dates the staleness checks;
     `loaded`, when given, is told the sources as soon as they are read."""
     with paused_gc():  # the records made here live as long as the build: nothing to collect
-        sources = load(project)
+        sources = load(project, memo)
         if loaded is not None:
             loaded(sources)
         base = check(sources, project)
@@ -150,8 +150,9 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
 
     # 1. Check, while pandoc formats the references in the styles the build will use.
     early = EarlyStyles(project, request.style, workers)
+    memo: dict = {}  # what each source file held: an earlier version compared with shares what is unchanged
     try:
-        base, cited, warnings, selector, stale = check_project(project, today, loaded=early.start)
+        base, cited, warnings, selector, stale = check_project(project, today, loaded=early.start, memo=memo)
     finally:
         early.wait()
 
@@ -163,7 +164,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, workers)
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since)
+    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since, memo)
     result = BuildResult(warnings=list(warnings))
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)

@@ -16,13 +16,17 @@ from briefgen.compose.plan import Job
 from briefgen.compose.select import Selector
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.check import FactBase
+from briefgen.source.load import paused_gc
 from briefgen.source.project import Project
 from briefgen.source.versions import open_version
 
 
 def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
-                 since: str | None) -> tuple[list[Job], list[Job]]:
-    """The jobs, each with the changes since its version marked (those with no version to compare with as they were)."""
+                 since: str | None, memo: dict | None = None) -> tuple[list[Job], list[Job]]:
+    """The jobs, each with the changes since its version marked (those with
+    no version to compare with as they were).  `memo` is the one the
+    project's sources were loaded with: files a version shares with them
+    are not validated again."""
     versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
     problems: list[Problem] = []
 
@@ -32,7 +36,8 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
             return job
         if spec not in versions:
             try:
-                versions[spec] = Since(open_version(project.root, spec), base, selector)
+                with paused_gc():
+                    versions[spec] = Since(open_version(project.root, spec, memo), base, selector)
             except BriefgenError as exc:
                 versions[spec] = None
                 message = exc.problems[0].message
