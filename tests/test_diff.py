@@ -367,3 +367,21 @@ def test_changes_since_an_unknown_version_is_an_error(repo, run):
         1, f"sources/briefs.yaml:12: brief 'section-230-one-pager': changes_since: 'nope' is not a git revision of "
            f"the repository holding {repo}\n")
     assert not (repo / "output").exists()
+
+
+def test_changes_since_the_last_build_needs_no_git(tmp_path, run):
+    """The per-fact digests of the manifests say what changed since a document was last built."""
+    root = copy_sample(tmp_path / "plain")
+    assert run(root, "build", "--format", "html").exit_code == 0
+    edit(root, FACTS, "In 2018 Congress enacted", "In April 2018 Congress enacted")
+    text = (root / MAXWELL).read_text(encoding="utf-8")
+    start = text.index("  - id: interviewer-finished-sentences")
+    (root / MAXWELL).write_text(text[:start] + text[start:].replace("status: verified", "status: disputed", 1),
+                                encoding="utf-8")
+    result = run(root, "build", "--format", "html", "--changes-since", "last-build")
+    assert result.exit_code == 0, result.output
+    sheet = (root / "output/maxwell-interview-fact-sheet.html").read_text(encoding="utf-8")
+    assert "Changes since the last build</span> 1 updated, 1 withdrawn." in sheet
+    assert "(now disputed)</li>" in sheet
+    manifest = json.loads((root / "output/section-230-one-pager.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["changes"] == {"since": "the last build", "new": [], "updated": ["fosta-2018"], "withdrawn": []}

@@ -164,7 +164,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, workers)
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since, memo)
+    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since, memo,
+                                     folder.documents)
     result = BuildResult(warnings=list(warnings))
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from briefgen.compose.changes import Since
+from briefgen.compose.changes import LAST_BUILD, Since, since_last_build
 from briefgen.compose.plan import Job
 from briefgen.compose.select import Selector
 from briefgen.errors import BriefgenError, Problem
@@ -22,11 +22,13 @@ from briefgen.source.versions import open_version
 
 
 def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
-                 since: str | None, memo: dict | None = None) -> tuple[list[Job], list[Job]]:
+                 since: str | None, memo: dict | None = None,
+                 previous: dict[str, dict] | None = None) -> tuple[list[Job], list[Job]]:
     """The jobs, each with the changes since its version marked (those with
     no version to compare with as they were).  `memo` is the one the
     project's sources were loaded with: files a version shares with them
-    are not validated again."""
+    are not validated again.  The version "last-build" is each document's
+    own last build, as its manifest in the folder (`previous`, by stem) says."""
     versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
     problems: list[Problem] = []
 
@@ -34,6 +36,8 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
         spec = since or (job.brief.changes_since if job.kind == "brief" else None)
         if not spec:
             return job
+        if spec == LAST_BUILD:
+            return dataclasses.replace(job, cited=since_last_build(job, (previous or {}).get(job.stem), base))
         if spec not in versions:
             try:
                 with paused_gc():

@@ -178,3 +178,31 @@ class Since:
             except (tagexpr.TagExprError, KeyError):
                 return None
         return None
+
+
+LAST_BUILD = "last-build"  # the version a document's own previous build was made from, as its manifest says
+
+
+def since_last_build(job: Job, previous: dict | None, base: FactBase) -> CitedBrief:
+    """The job's cited brief marked with what changed since its last build,
+    from the per-fact digests of that build's manifest (`previous`): no git
+    needed.  A document with no such manifest is left as it is."""
+    from briefgen.source.diff import fact_digest
+
+    digests = (previous or {}).get("fact_digests")
+    if not isinstance(digests, dict):
+        return job.cited
+    marks = {}
+    for cf in (cf for s in job.cited.sections for cf in s.facts):
+        if cf.fact.id not in digests:
+            marks[cf.fact.id] = "new"
+        elif digests[cf.fact.id] != fact_digest(cf.fact):
+            marks[cf.fact.id] = "updated"
+    shown = set(job.cited.fact_ids)
+    withdrawn = []
+    for fact_id in (i for i in previous.get("facts", ()) if isinstance(i, str) and i not in shown):
+        fact = base.facts.get(fact_id)
+        why = ("removed from the sources" if fact is None else f"now {fact.status}" if not fact.renderable
+               else "no longer in this document")
+        withdrawn.append((fact_id, fact.claim if fact is not None else f"fact '{fact_id}'", why))
+    return noted(job.cited, ChangeNote("the last build", marks, tuple(withdrawn)))
