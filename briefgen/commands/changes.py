@@ -47,8 +47,8 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str) -> None
 
     gc.disable()  # a short command whose records all live to its end: the collector would only cost time
     root, memo = ctx.obj, {}
+    newer = open_version(root, new, memo)  # first: a folder that is no workspace is told so as such
     older = open_version(root, old or "HEAD", memo)
-    newer = open_version(root, new, memo)
     comparison = compare_versions(older, newer)
     if fmt == "json":
         click.echo(json.dumps(as_json(comparison), indent=2, ensure_ascii=False))
