@@ -305,6 +305,24 @@ def _brief(old: Brief, new: Brief) -> RecordChange | None:
     fields = _fields(old, new, _ordered_names)
     if not fields:
         return None
-    line = min(new.at(f.field)[1] for f in fields)
-    return RecordChange("brief", new.id, "changed", tuple(f"{f.field} changed" for f in fields), new.origin.path,
-                        line, old, new, fields=tuple(fields))
+    events = tuple(f"{f.field} changed" for f in fields)
+    lines = [new.at(f.field)[1] for f in fields if f.field != "sections"]
+    # The sections, one by one: "sections[2].select: recommendation → recommendation or law".
+    parts = []
+    for f in fields:
+        if f.field != "sections":
+            parts.append(f)
+            continue
+        before, after = f.old or [], f.new or []
+        for i in range(max(len(before), len(after))):
+            a, b = (before[i] if i < len(before) else None), (after[i] if i < len(after) else None)
+            if a is None or b is None:
+                parts.append(FieldChange(f"sections[{i}]", a, b))
+                lines.append(new.at("sections", i)[1])
+                continue
+            for key in dict.fromkeys([*b, *a]):
+                if a.get(key) != b.get(key):
+                    parts.append(FieldChange(f"sections[{i}].{key}", a.get(key), b.get(key)))
+                    lines.append(new.at("sections", i, key)[1])
+    return RecordChange("brief", new.id, "changed", events, new.origin.path, min(lines), old, new,
+                        fields=tuple(parts))

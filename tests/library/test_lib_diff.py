@@ -102,3 +102,16 @@ def test_an_unknown_version_names_no_option(make_workspace):
     assert no_options(caught.value.problems)[0].message == (
         "'HEAD' is not a folder or a release, and the workspace is not in a git repository, so it cannot be a git "
         "revision")
+
+
+def test_a_brief_says_which_section_changed_and_what_it_now_shows(make_workspace):
+    root = make_workspace(facts=FACTS.format(status="verified"))
+    old = open_version(root, None)
+    briefs = root / "sources/briefs.yaml"
+    briefs.write_text(briefs.read_text().replace('select: "topic-x or recommendation"', 'select: "topic-x"'))
+    (change,) = compare_versions(old, open_version(root, None)).of("brief")
+    assert change.record.events == ("sections changed", "facts shown changed")
+    assert [(f.field, f.old, f.new) for f in change.record.fields] == [
+        ("sections[1].select", "topic-x or recommendation", "topic-x")]
+    assert change.record.line == 10
+    assert (change.shows_added, change.shows_removed) == ((), ("fact-c",))
