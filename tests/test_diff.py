@@ -385,3 +385,28 @@ def test_changes_since_the_last_build_needs_no_git(tmp_path, run):
     assert "(now disputed)</li>" in sheet
     manifest = json.loads((root / "output/section-230-one-pager.manifest.json").read_text(encoding="utf-8"))
     assert manifest["changes"] == {"since": "the last build", "new": [], "updated": ["fosta-2018"], "withdrawn": []}
+
+
+def test_changes_since_a_version_that_does_not_check_warns(repo, run):
+    edit(repo, FACTS, "    tags: [sex-trafficking, accountability]\n", "    tags: [sex-trafficking, accountability]\n"
+         "    clam: a typo\n")
+    commit(repo, "a broken fact", "2026-11-08")
+    edit(repo, FACTS, "    clam: a typo\n", "")
+    result = run(repo, "build", "--changes-since", "HEAD", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: changes since 'HEAD': that version has 1 problem (first: HEAD:sources/facts/online-exploitation.yaml:9: "
+        "fact 'few-convicted': unknown field 'clam' (did you mean 'claim'?)); its facts were compared as far as they "
+        "load\n")
+    html = (repo / "output/section-230-one-pager.html").read_text(encoding="utf-8")
+    assert "Changes since November 8, 2026</span> none in this document." in html  # not "new": HEAD could not read it
+
+
+def test_a_release_build_with_changes_since_still_refuses_drafts(repo, run):
+    edit(repo, FACTS, "    status: verified\n    reviewed: {by: briefgen sample maintainers, on: 2026-11-29}\n"
+         "    priority: 1\n    cite:\n      - ref: msnbc-2025-08-24\n        locator: point 12",
+         "    status: draft\n    priority: 1\n    cite:\n      - ref: msnbc-2025-08-24\n        locator: point 12")
+    result = run(repo, "build", "--release", "--changes-since", "HEAD", "--format", "html")
+    assert result.exit_code == 1
+    assert "would show fact 'few-convicted', which is a draft" in result.stderr
+    assert not (repo / "output/release/section-230-one-pager.html").exists()

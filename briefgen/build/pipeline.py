@@ -164,12 +164,13 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, workers)
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    planned, resident = mark_changes(planned, resident, base, selector, project, request.changes_since, memo,
-                                     folder.documents)
-    result = BuildResult(warnings=list(warnings))
+    planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
+                                                     request.changes_since, memo, folder.documents)
+    result = BuildResult(warnings=[*warnings, *since_warnings])
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
-    refused = [job for job in styled if request.release and _refused_for_release(job, stale, result, job in planned)]
+    refused = [job for job in planned + resident
+               if request.release and _refused_for_release(job, stale, result, job in planned)]
     folder.out_of_date.update(unplannable)
     # A whole build keeps every document in the folder current; a partial one
     # only says which of the others are not.

@@ -23,14 +23,16 @@ from briefgen.source.versions import open_version
 
 def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
                  since: str | None, memo: dict | None = None,
-                 previous: dict[str, dict] | None = None) -> tuple[list[Job], list[Job]]:
+                 previous: dict[str, dict] | None = None) -> tuple[list[Job], list[Job], list[Problem]]:
     """The jobs, each with the changes since its version marked (those with
     no version to compare with as they were).  `memo` is the one the
     project's sources were loaded with: files a version shares with them
     are not validated again.  The version "last-build" is each document's
-    own last build, as its manifest in the folder (`previous`, by stem) says."""
+    own last build, as its manifest in the folder (`previous`, by stem) says.
+    Also returns a warning for each version that does not check."""
     versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
 
     def marked(job: Job) -> Job:
         spec = since or (job.brief.changes_since if job.kind == "brief" else None)
@@ -41,7 +43,13 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
         if spec not in versions:
             try:
                 with paused_gc():
-                    versions[spec] = Since(open_version(project.root, spec, memo), base, selector)
+                    version = open_version(project.root, spec, memo)
+                    versions[spec] = Since(version, base, selector)
+                if version.problems:
+                    count = len(version.problems)
+                    warnings.append(Problem("", 0, f"changes since '{spec}': that version has {count} problem"
+                                            f"{'s' if count > 1 else ''} (first: {version.problems[0]}); its facts "
+                                            "were compared as far as they load", "version-problems", "warning"))
             except BriefgenError as exc:
                 versions[spec] = None
                 message = exc.problems[0].message
@@ -57,4 +65,4 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
     jobs = [marked(job) for job in planned], [marked(job) for job in resident]
     if problems:
         raise BriefgenError(sorted(set(problems)))
-    return jobs
+    return (*jobs, warnings)

@@ -151,6 +151,8 @@ class Since:
         marks = {}
         for fact_id in shown:
             change = self.changed.get(fact_id)
+            if fact_id in self.old.records.invalid:
+                continue  # the old version could not read it: what changed is not known
             if (then is not None and fact_id not in then) or (change is not None and change.change == "added"):
                 marks[fact_id] = "new"
             elif change is not None and change.visible:
