@@ -163,7 +163,7 @@ def compare(old: Records, new: Records) -> list[RecordChange]:
                 changes.append(_not_compared(kind[:-1], record, old.name, held_by_new=True))
             elif previous is None:
                 changes.append(_added(kind[:-1], record))
-            elif previous is not record and _digest(previous) != _digest(record):
+            elif previous is not record and not _same(previous, record):
                 change = compare_one(previous, record)
                 if change is not None:
                     changes.append(change)
@@ -175,8 +175,12 @@ def compare(old: Records, new: Records) -> list[RecordChange]:
     return changes
 
 
-def _digest(record: Record) -> str:
-    return record.model_dump_json()
+def _same(a: Record, b: Record) -> bool:
+    """Whether two records hold the same values (where they were written
+    aside): their fields compared as values, nested models by theirs.  A
+    cached property computed on one of them only makes this say no, and the
+    field-by-field comparison decide."""
+    return a.__dict__ == b.__dict__
 
 
 def fact_digest(fact: Fact) -> str:

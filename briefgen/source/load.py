@@ -85,7 +85,7 @@ def _load(project: Project, memo: dict | None = None) -> Sources:
             _collect(rel, data, lines, sources)
         else:
             part = memo[(rel, raw)] = Sources()
-            _collect(rel, data, lines, part)
+            _collect(rel, data, lines, part, memo.setdefault("records", {}))
             _merge(sources, part)
     for rel in tree.refused:
         sources.problems.append(Problem(rel, 0, "not read: it is a link to a file outside the workspace "
@@ -130,7 +130,10 @@ def load_text(rel: str, raw: bytes) -> Sources:
     return sources
 
 
-def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
+def _collect(rel: str, data: object, lines: Lines, sources: Sources, known: dict | None = None) -> None:
+    """The records of one file.  `known`, when given, maps (list, id) to an
+    entry validated before, as written, and its record: an entry written
+    the same again (in another version of a file) is not validated again."""
     if data is None:
         return
     if not isinstance(data, dict):
@@ -157,7 +160,14 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                 sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields "
                                                 "(id: ..., ...)", "not-a-mapping", field=origin.field_of()))
                 continue
-            record = validate(model, key[:-1], item, origin, sources.problems)
+            seen = known.get((key, item.get("id"))) if known is not None and isinstance(item.get("id"), str) else None
+            if seen is not None and seen[0] == item:
+                record = seen[1].model_copy()
+                record._origin = origin  # the same values, written here
+            else:
+                record = validate(model, key[:-1], item, origin, sources.problems)
+                if record is not None and known is not None:
+                    known[(key, record.id)] = (item, record)
             if record is not None:
                 getattr(sources, key).append(record)
             else:
