@@ -6,6 +6,7 @@ corrected, a fact retired, a citation added, a file renamed (no change)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -86,6 +87,7 @@ def repo(history, tmp_path) -> Path:
 def diff(root: Path, *args: str):
     result = CliRunner().invoke(cli, ["--root", str(root), "diff", *args], catch_exceptions=False)
     assert "Traceback" not in result.output
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # diff pauses the collector, and only that long
     return result
 
 

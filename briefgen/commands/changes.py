@@ -45,11 +45,18 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str) -> None
     from briefgen.compose.changes import compare_versions
     from briefgen.source.versions import open_version
 
-    gc.disable()  # a short command whose records all live to its end: the collector would only cost time
     root, memo = ctx.obj, {}
-    newer = open_version(root, new, memo)  # first: a folder that is no workspace is told so as such
-    older = open_version(root, old or "HEAD", memo)
-    comparison = compare_versions(older, newer)
+    enabled = gc.isenabled()
+    gc.disable()  # the records made here live to the end: the collector would only cost time
+    try:
+        newer = open_version(root, new, memo)  # first: a folder that is no workspace is told so as such
+        older = open_version(root, old or "HEAD", memo)
+        comparison = compare_versions(older, newer)
+    finally:
+        gc.freeze()  # and what was made is old now, so that turning it back on collects nothing at once
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
     if fmt == "json":
         click.echo(json.dumps(as_json(comparison), indent=2, ensure_ascii=False))
     else:
