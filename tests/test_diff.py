@@ -281,6 +281,11 @@ def test_a_revision_that_does_not_check_is_still_compared(repo):
     assert result.stderr.splitlines() == [
         "HEAD:sources/facts/online-exploitation.yaml:9: fact 'few-convicted': unknown field 'clam' (did you mean "
         "'claim'?)"]
+    as_json = diff(repo, "HEAD~1", "HEAD", "--format", "json")
+    assert (as_json.exit_code, as_json.stderr) == (1, "")  # the problems are in the document
+    assert json.loads(as_json.stdout)["new"]["problems"] == [{
+        "severity": "error", "code": "unknown-field", "path": "HEAD:sources/facts/online-exploitation.yaml", "line": 9,
+        "message": "fact 'few-convicted': unknown field 'clam' (did you mean 'claim'?)"}]
 
 
 # -- "Changes since" in built documents ------------------------------------------
