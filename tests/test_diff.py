@@ -417,3 +417,10 @@ def test_a_release_build_with_changes_since_still_refuses_drafts(repo, run):
     assert result.exit_code == 1
     assert "would show fact 'few-convicted', which is a draft" in result.stderr
     assert not (repo / "output/release/section-230-one-pager.html").exists()
+
+
+def test_an_ad_hoc_sheet_in_the_output_folder_is_reached_too(repo, run):
+    assert run(repo, "sheet", "section-230 and law", "--format", "html").exit_code == 0
+    lines = diff(repo, "HEAD~4", "HEAD~3").stdout.splitlines()
+    assert lines[-1] == ("    reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets "
+                         "online-exploitation, section-230, sex-trafficking; sheet section-230-and-law-8d163902")

@@ -51,7 +51,7 @@ def diff(ctx: click.Context, old: str | None, new: str | None, fmt: str) -> None
     try:
         newer = open_version(root, new, memo)  # first: a folder that is no workspace is told so as such
         older = open_version(root, old or "HEAD", memo)
-        comparison = compare_versions(older, newer)
+        comparison = compare_versions(older, newer, _ad_hoc_sheets(Path(root)))
     finally:
         gc.freeze()  # and what was made is old now, so that turning it back on collects nothing at once
         gc.unfreeze()
@@ -88,6 +88,19 @@ def release(root: Path, name: str) -> None:
     from briefgen.source.versions import release as make_release
 
     click.echo(make_release(root, name))
+
+
+def _ad_hoc_sheets(root: Path) -> dict[str, str]:
+    """The ad-hoc sheets in the workspace's output folder (slug -> tag expression), as their manifests say."""
+    from briefgen.build.manifest import read_all
+    from briefgen.paths import OUTPUT_DIR
+
+    sheets = {}
+    for found in read_all(root / OUTPUT_DIR):
+        asked = found.data.get("sheet")
+        if found.data.get("kind") == "fact sheet" and isinstance(asked, dict) and isinstance(asked.get("expression"), str):
+            sheets[str(found.data["id"])] = asked["expression"]
+    return sheets
 
 
 # -- text -----------------------------------------------------------------

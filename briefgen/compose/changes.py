@@ -24,7 +24,8 @@ from briefgen.source.diff import RecordChange, Records, compare
 from briefgen.source.model import Brief
 from briefgen.source.versions import Version
 
-BRIEF, TAG_SHEET = "brief", "tag sheet"
+BRIEF, TAG_SHEET, SHEET = "brief", "tag sheet", "sheet"
+_RANK = {BRIEF: 0, TAG_SHEET: 1, SHEET: 2}
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,11 @@ class Comparison:
 
 
 class Shown:
-    """Which facts each document of one version shows: every brief, and the tag sheet of every fact tag."""
+    """Which facts each document of one version shows: every brief, the tag
+    sheet of every fact tag, and the ad-hoc sheets named in `sheets` (slug
+    -> tag expression)."""
 
-    def __init__(self, records: Records):
+    def __init__(self, records: Records, sheets: dict[str, str] | None = None):
         self.selector = Selector(FactBase(records.references, records.facts, records.briefs))
         self.briefs = {b.id: shown_ids(b, self.selector) for b in records.briefs.values()}
         self.by_fact: dict[str, list[tuple[str, str]]] = {}
@@ -64,6 +67,13 @@ class Shown:
                 self.by_fact.setdefault(fact_id, []).append((BRIEF, brief_id))
         for fact in self.selector.ordered:
             self.by_fact.setdefault(fact.id, []).extend((TAG_SHEET, t) for t in fact.tags)
+        for slug, expression in (sheets or {}).items():
+            try:
+                shown = self.selector.matching(expression)
+            except (tagexpr.TagExprError, KeyError):
+                continue
+            for fact in shown:
+                self.by_fact.setdefault(fact.id, []).append((SHEET, slug))
 
 
 def shown_ids(brief: Brief, selector: Selector) -> tuple[str, ...]:
@@ -81,14 +91,16 @@ def shown_ids(brief: Brief, selector: Selector) -> tuple[str, ...]:
     return tuple(used)
 
 
-def compare_versions(old: Version, new: Version) -> Comparison:
-    """Every record that changed from `old` to `new`, with what it reaches."""
+def compare_versions(old: Version, new: Version, sheets: dict[str, str] | None = None) -> Comparison:
+    """Every record that changed from `old` to `new`, with what it reaches:
+    briefs, tag sheets, and the ad-hoc sheets named in `sheets` (slug -> tag
+    expression, as an output folder's manifests record them)."""
     with paused_gc():  # nothing made here is garbage before the end: the collector would only cost time
-        return _compare(old, new)
+        return _compare(old, new, sheets)
 
 
-def _compare(old: Version, new: Version) -> Comparison:
-    before, after = Shown(old.records), Shown(new.records)
+def _compare(old: Version, new: Version, sheets: dict[str, str] | None) -> Comparison:
+    before, after = Shown(old.records, sheets), Shown(new.records, sheets)
     changes = []
     records = compare(old.records, new.records)
     by_id = {r.id: r for r in records if r.kind == "brief"}
@@ -119,8 +131,8 @@ def _compare(old: Version, new: Version) -> Comparison:
 
 
 def _order(documents) -> tuple[tuple[str, str], ...]:
-    """Briefs first, then tag sheets, each by id, once."""
-    return tuple(sorted(set(documents), key=lambda d: (d[0] != BRIEF, d[1])))
+    """Briefs first, then tag sheets, then ad-hoc sheets, each by id, once."""
+    return tuple(sorted(set(documents), key=lambda d: (_RANK[d[0]], d[1])))
 
 
 # -- "Changes since" on a page ------------------------------------------------
