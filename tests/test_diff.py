@@ -424,3 +424,11 @@ def test_an_ad_hoc_sheet_in_the_output_folder_is_reached_too(repo, run):
     lines = diff(repo, "HEAD~4", "HEAD~3").stdout.splitlines()
     assert lines[-1] == ("    reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets "
                          "online-exploitation, section-230, sex-trafficking; sheet section-230-and-law-8d163902")
+
+
+def test_a_partial_build_with_changes_since_leaves_the_others_current(repo, run):
+    assert run(repo, "build", "--format", "html").exit_code == 0
+    result = run(repo, "build", "section-230-one-pager", "--changes-since", "HEAD~5", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert "out of date" not in result.stdout
+    assert "out of date" not in (repo / "output/index.html").read_text(encoding="utf-8").split("</style>")[1]

@@ -164,8 +164,9 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, workers)
     planned, resident = styled[:len(planned)], styled[len(planned):]
+    whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
     planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
-                                                     request.changes_since, memo, folder.documents)
+                                                     request.changes_since, memo, folder.documents, whole)
     result = BuildResult(warnings=[*warnings, *since_warnings])
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
@@ -174,7 +175,6 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     folder.out_of_date.update(unplannable)
     # A whole build keeps every document in the folder current; a partial one
     # only says which of the others are not.
-    whole = request.briefs is None and request.tag is None
     jobs = [job for job in (planned + resident if whole else planned) if job not in refused]
     _mark_out_of_date([job for job in resident if not whole and job not in refused], folder, project, options)
 

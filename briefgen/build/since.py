@@ -22,19 +22,22 @@ from briefgen.source.versions import open_version
 
 
 def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
-                 since: str | None, memo: dict | None = None,
-                 previous: dict[str, dict] | None = None) -> tuple[list[Job], list[Job], list[Problem]]:
+                 since: str | None, memo: dict | None = None, previous: dict[str, dict] | None = None,
+                 whole: bool = True) -> tuple[list[Job], list[Job], list[Problem]]:
     """The jobs, each with the changes since its version marked (those with
     no version to compare with as they were).  `memo` is the one the
     project's sources were loaded with: files a version shares with them
     are not validated again.  The version "last-build" is each document's
     own last build, as its manifest in the folder (`previous`, by stem) says.
-    Also returns a warning for each version that does not check."""
+    In a build that is not `whole`, the documents of the folder it does not
+    build (`resident`) are marked only as their briefs ask, so that they are
+    judged current as they were built.  Also returns a warning for each
+    version that does not check."""
     versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
     problems: list[Problem] = []
     warnings: list[Problem] = []
 
-    def marked(job: Job) -> Job:
+    def marked(job: Job, since: str | None) -> Job:
         spec = since or (job.brief.changes_since if job.kind == "brief" else None)
         if not spec:
             return job
@@ -62,7 +65,7 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
         found = versions[spec]
         return job if found is None else dataclasses.replace(job, cited=found.note(job))
 
-    jobs = [marked(job) for job in planned], [marked(job) for job in resident]
+    jobs = [marked(job, since) for job in planned], [marked(job, since if whole else None) for job in resident]
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return (*jobs, warnings)
