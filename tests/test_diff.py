@@ -432,3 +432,10 @@ def test_a_partial_build_with_changes_since_leaves_the_others_current(repo, run)
     assert result.exit_code == 0, result.output
     assert "out of date" not in result.stdout
     assert "out of date" not in (repo / "output/index.html").read_text(encoding="utf-8").split("</style>")[1]
+
+
+def test_a_release_name_is_a_slug(repo, run):
+    result = run(repo, "release", "October release")
+    assert (result.exit_code, result.stderr) == (1, "'October release' is not a release name: use lowercase letters, "
+                                                    "digits and hyphens (2026-10, v3)\n")
+    assert git(repo, "tag", "--list") == ""
