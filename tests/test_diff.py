@@ -439,3 +439,16 @@ def test_a_release_name_is_a_slug(repo, run):
     assert (result.exit_code, result.stderr) == (1, "'October release' is not a release name: use lowercase letters, "
                                                     "digits and hyphens (2026-10, v3)\n")
     assert git(repo, "tag", "--list") == ""
+
+
+def test_changes_since_a_stored_copy_of_an_output_folder(tmp_path, run):
+    """Without git: the manifests of an earlier output folder, kept, say what each document showed then."""
+    root = copy_sample(tmp_path / "plain")
+    assert run(root, "build", "--format", "html").exit_code == 0
+    kept = tmp_path / "handed-out-october"
+    shutil.copytree(root / "output", kept)
+    edit(root, FACTS, "In 2018 Congress enacted", "In April 2018 Congress enacted")
+    result = run(root, "build", "--format", "html", "--changes-since", str(kept))
+    assert result.exit_code == 0, result.output
+    html = (root / "output/section-230-one-pager.html").read_text(encoding="utf-8")
+    assert "Changes since handed-out-october</span> 1 updated." in html

@@ -10,11 +10,14 @@ does not check is still compared as far as it loads.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+from briefgen.build import manifest
 from briefgen.compose.changes import LAST_BUILD, Since, since_last_build
 from briefgen.compose.plan import Job
 from briefgen.compose.select import Selector
 from briefgen.errors import BriefgenError, Problem
+from briefgen.paths import SOURCES_DIR
 from briefgen.source.check import FactBase
 from briefgen.source.load import paused_gc
 from briefgen.source.project import Project
@@ -34,6 +37,7 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
     judged current as they were built.  Also returns a warning for each
     version that does not check."""
     versions: dict[str, Since | None] = {}  # None: the version could not be opened (reported once)
+    stored: dict[str, dict[str, dict] | None] = {}  # the manifests of a folder holding no sources, by stem
     problems: list[Problem] = []
     warnings: list[Problem] = []
 
@@ -43,6 +47,11 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
             return job
         if spec == LAST_BUILD:
             return dataclasses.replace(job, cited=since_last_build(job, (previous or {}).get(job.stem), base))
+        if spec not in stored:
+            stored[spec] = _stored_manifests(spec)
+        if stored[spec] is not None:  # a copy of an earlier output folder: its manifests say what each document showed
+            label = Path(spec).resolve().name
+            return dataclasses.replace(job, cited=since_last_build(job, stored[spec].get(job.stem), base, label))
         if spec not in versions:
             try:
                 with paused_gc():
@@ -69,3 +78,13 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return (*jobs, warnings)
+
+
+def _stored_manifests(spec: str) -> dict[str, dict] | None:
+    """The manifests in the folder `spec`, by stem, if it is a folder of
+    manifests (a copy of an earlier output folder) and not a workspace."""
+    folder = Path(spec)
+    if not folder.is_dir() or (folder / SOURCES_DIR).is_dir():
+        return None
+    found = {m.stem: m.data for m in manifest.read_all(folder)}
+    return found or None

@@ -197,10 +197,12 @@ class Since:
 LAST_BUILD = "last-build"  # the version a document's own previous build was made from, as its manifest says
 
 
-def since_last_build(job: Job, previous: dict | None, base: FactBase) -> CitedBrief:
-    """The job's cited brief marked with what changed since its last build,
-    from the per-fact digests of that build's manifest (`previous`): no git
-    needed.  A document with no such manifest is left as it is."""
+def since_last_build(job: Job, previous: dict | None, base: FactBase, label: str = "the last build") -> CitedBrief:
+    """The job's cited brief marked with what changed since an earlier build
+    of it (its last build, or the one whose manifests are in a copy of an
+    output folder named `label`), from the per-fact digests of that build's
+    manifest (`previous`): no git needed.  A document with no such manifest
+    is left as it is."""
     from briefgen.source.diff import fact_digest
 
     digests = (previous or {}).get("fact_digests")
@@ -219,4 +221,4 @@ def since_last_build(job: Job, previous: dict | None, base: FactBase) -> CitedBr
         why = ("removed from the sources" if fact is None else f"now {fact.status}" if not fact.renderable
                else "no longer in this document")
         withdrawn.append((fact_id, fact.claim if fact is not None else f"fact '{fact_id}'", why))
-    return noted(job.cited, ChangeNote("the last build", marks, tuple(withdrawn)))
+    return noted(job.cited, ChangeNote(label, marks, tuple(withdrawn)))
