@@ -296,8 +296,8 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
               help="Build into output/release/ (or --out), refusing every brief that would show a draft or stale "
                    "fact: no DRAFT marks are possible.")
 @click.option("--changes-since", metavar="REV", default=None,
-              help="Mark the facts new or updated since this version (a git revision, a release's name) and list "
-                   "them, with those withdrawn, in a \"Changes since\" box.")
+              help="Mark the facts new or updated since this version (a git revision, a release's name, a folder, "
+                   "or last-build) and list them, with those withdrawn, in a \"Changes since\" box.")
 @build_options
 @root_option
 @click.pass_obj
