@@ -176,10 +176,10 @@ def compare(old: Records, new: Records) -> list[RecordChange]:
 
 
 def _same(a: Record, b: Record) -> bool:
-    """Whether two records hold the same values (where they were written
-    aside): their fields compared as values, nested models by theirs.  A
-    cached property computed on one of them only makes this say no, and the
-    field-by-field comparison decide."""
+    """Whether two records hold the same values, wherever each was written:
+    their fields compared as values (nested models by theirs), a quick
+    answer before the field-by-field comparison.  A cached property computed
+    on only one of them makes this say no; the comparison then decides."""
     return a.__dict__ == b.__dict__
 
 
