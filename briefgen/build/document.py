@@ -169,4 +169,5 @@ class Digests:
             *(self._record(e.ref) for e in cited.references),
             *(e.html or "" for e in cited.references),  # as a citation style formatted them
             *(cf.in_text or "" for s in cited.sections for cf in s.facts),
+            *((repr(cited.changes),) if cited.changes else ()),  # what a "Changes since" box and marks say
         )

@@ -18,6 +18,7 @@ from briefgen import __version__
 from briefgen.build.cache import CACHE_NAME
 from briefgen.compose.cite import CitedBrief
 from briefgen.compose.plan import Job
+from briefgen.source.diff import fact_digest
 
 SUFFIX = ".manifest.json"
 
@@ -38,6 +39,13 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitte
         "dropped": list(fitted.dropped) if fitted else [],
         "draft": any(cf.fact.status == "draft" for s in cited.sections for cf in s.facts),
         "references": [{"number": e.number, "id": e.ref.id} for e in cited.references],
+        # What a reader sees of each fact, digested: a later build (or a tool) can tell which changed.
+        "fact_digests": {cf.fact.id: fact_digest(cf.fact) for s in cited.sections for cf in s.facts},
+        **({"changes": {"since": cited.changes.since,
+                        "new": [cf.fact.id for cf in cited.changed_facts if cf.change == "new"],
+                        "updated": [cf.fact.id for cf in cited.changed_facts if cf.change == "updated"],
+                        "withdrawn": [{"id": i, "why": why} for i, _, why in cited.changes.withdrawn]}}
+           if cited.changes else {}),
         "fit": None if fitted is None else {
             "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,
             "extra_layouts": fitted.layouts,

@@ -25,6 +25,7 @@ from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
 from briefgen.build.folder import OutputFolder, Remembered
 from briefgen.build.resident import resident_jobs
+from briefgen.build.since import mark_changes
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
@@ -47,12 +48,12 @@ class Checked(NamedTuple):
 
 
 def check_project(project: Project, today: dt.date | None = None, strict: bool = False,
-                  loaded: Callable[[Sources], None] | None = None) -> Checked:
+                  loaded: Callable[[Sources], None] | None = None, memo: dict | None = None) -> Checked:
     """Load and check the project and cite every brief; raise on any error
     (and, when `strict`, on any warning).  `today` dates the staleness checks;
     `loaded`, when given, is told the sources as soon as they are read."""
     with paused_gc():  # the records made here live as long as the build: nothing to collect
-        sources = load(project)
+        sources = load(project, memo)
         if loaded is not None:
             loaded(sources)
         try:
@@ -115,6 +116,7 @@ class BuildRequest:
     pdf_variant: str | None = None
     time_limit: float | None = None
     memory_limit: int | None = None
+    changes_since: str | None = None  # mark what changed since this version (a git revision, a release)
 
     def options(self) -> Options:
         formats = self.formats or DEFAULT_FORMATS
@@ -163,8 +165,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
 
     # 1. Check, while pandoc formats the references in the styles the build will use.
     early = EarlyStyles(project, request.style, request.jobs or 1)
+    memo: dict = {}  # what each source file held: an earlier version compared with shares what is unchanged
     try:
-        base, cited, warnings, selector, stale = checked or check_project(project, today, loaded=early.start)
+        base, cited, warnings, selector, stale = checked or check_project(project, today, loaded=early.start,
+                                                                          memo=memo)
     finally:
         early.wait()
 
@@ -177,15 +181,18 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1,
                           notes=writes_notes(options.formats))
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    result = BuildResult(warnings=list(warnings), checked=Checked(base, cited, warnings, selector, stale),
-                         stems={job.key: job.stem for job in styled})
+    whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
+    planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
+                                                     request.changes_since, memo, folder.documents, whole)
+    result = BuildResult(warnings=[*warnings, *since_warnings], checked=Checked(base, cited, warnings, selector, stale),
+                         stems={job.key: job.stem for job in planned + resident})
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
-    refused = [job for job in styled if request.release and _refused_for_release(job, stale, result, job in planned)]
+    refused = [job for job in planned + resident
+               if request.release and _refused_for_release(job, stale, result, job in planned)]
     folder.out_of_date.update(unplannable)
     # A whole build keeps every document in the folder current; a partial one
     # only says which of the others are not.
-    whole = request.briefs is None and request.tag is None
     jobs = [job for job in (planned + resident if whole else planned) if job not in refused]
     _mark_out_of_date([job for job in resident if not whole and job not in refused], folder, project, options)
 

@@ -299,12 +299,15 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
 @click.option("--release", is_flag=True,
               help="Build into output/release/ (or --out), refusing every brief that would show a draft or stale "
                    "fact: no DRAFT marks are possible.")
+@click.option("--changes-since", metavar="REV", default=None,
+              help="Mark the facts new or updated since this version (a git revision, a release's name, a folder, "
+                   "or last-build) and list them, with those withdrawn, in a \"Changes since\" box.")
 @build_options
 @root_option
 @click.pass_obj
 def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
           style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
-          today, time_limit: float, memory_limit: int) -> None:
+          today, time_limit: float, memory_limit: int, changes_since: str | None) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
@@ -320,11 +323,12 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build --tag "child-safety or section-230" --per-tag
       briefgen build --style chicago-notes
       briefgen build --format all             # HTML, PDF and Word (.docx)
+      briefgen build --changes-since release-2026-10
     """
     ids = tuple(brief_ids) if brief_ids or tag else None
     run_build(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,
          fit=False if no_fit else None, pdf_variant=pdf_variant, release=release, today=today,
-         time_limit=time_limit, memory_limit=memory_limit, style=style)
+         time_limit=time_limit, memory_limit=memory_limit, style=style, changes_since=changes_since)
 
 
 @cli.command()
@@ -362,6 +366,11 @@ def sheet(root: Path, expression: str, title: str | None, template: str, fmt: st
 from briefgen.commands.serving import serve  # noqa: E402 - the command lives beside the server's own options
 
 cli.add_command(serve)
+
+from briefgen.commands.changes import diff, release  # noqa: E402 - commands of their own module
+
+cli.add_command(diff)
+cli.add_command(release)
 
 
 def main() -> None:

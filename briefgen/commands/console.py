@@ -17,7 +17,8 @@ from briefgen.errors import BriefgenError
 # Problems with a setting rather than a file name it by its field; on the
 # command line it is an option (or an argument), named like this.
 _SETTINGS = {"tag": "--tag", "style": "--style", "sheet": "sheet", "title": "sheet: --title", "template": "sheet",
-             "formats": "--format", "briefs": ""}
+             "formats": "--format", "briefs": "",
+             "changes_since": "--changes-since"}
 # A problem's hint names a setting that would change the outcome.
 _HINTS = {"time_limit": " (--time-limit sets the limit)", "memory_limit": " (--memory-limit sets the limit)",
           "fit-off": " (--no-fit)", "root": "; use --root DIR to name one"}

@@ -39,6 +39,18 @@ class CitedFact:
     fact: Fact
     markers: tuple[Marker, ...]
     in_text: Markup | None = None  # an in-text style's citation: "(Doe 2020, 4; Roe 2019)"
+    change: str | None = None  # "new" or "updated" since the version a build compares with
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """What a document marks as changed since an earlier version (named
+    `since`): a mark for each fact id, and the facts it no longer shows, as
+    (id, claim, why)."""
+
+    since: str
+    marks: dict[str, str]
+    withdrawn: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,12 @@ class CitedBrief:
     sections: tuple[CitedSection, ...]
     references: tuple[Entry, ...]
     formatted: Formatted | None = None  # the citation style, when not briefgen's own
+    changes: ChangeNote | None = None  # what changed since an earlier version, when a build was asked to say
+
+    @property
+    def changed_facts(self) -> list[CitedFact]:
+        """The facts shown with a "new" or "updated" mark, in order."""
+        return [cf for s in self.sections for cf in s.facts if cf.change]
 
     @property
     def numbered(self) -> bool:
@@ -173,7 +191,19 @@ def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
         for s in cited.sections
     ]
     references = {e.ref.id: e.ref for e in cited.references}
-    return styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted)
+    return noted(styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted),
+                 cited.changes)
+
+
+def noted(cited: CitedBrief, changes: ChangeNote | None) -> CitedBrief:
+    """The brief with the marks of `changes` on its facts (and the note kept for its box)."""
+    if changes is None:
+        return cited
+    sections = tuple(
+        dataclasses.replace(s, facts=tuple(dataclasses.replace(cf, change=changes.marks.get(cf.fact.id))
+                                           for cf in s.facts))
+        for s in cited.sections)
+    return dataclasses.replace(cited, sections=sections, changes=changes)
 
 
 def styled(cited: CitedBrief, formatted: Formatted | None) -> CitedBrief:

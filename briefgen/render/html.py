@@ -120,6 +120,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
             qr=_qr(brief.url) if config.qr and brief.url else None,
             scale=f"{scale:.4f}",
             drafts=[cf.fact for s in cited.sections for cf in s.facts if cf.fact.status == "draft"],
+            changes=cited.changes, changed=cited.changed_facts,
         ))
     except jinja2.TemplateSyntaxError as exc:
         where = _template_path(exc.filename, project)

@@ -47,9 +47,11 @@ class Sources:
     complete: bool = True
 
 
-def load(project: Project | Path) -> Sources:
+def load(project: Project | Path, memo: dict | None = None) -> Sources:
     """Read and validate every source file of a project (or of the workspace
-    folder given, opened for the purpose).
+    folder given, opened for the purpose).  `memo`, when given, remembers
+    what each file (by path and bytes) held, so that loading two versions of
+    one workspace validates the files they share once.
 
     The cyclic garbage collector finds nothing to free among freshly parsed
     data, yet on large files it costs more than the parse itself: it is
@@ -57,10 +59,10 @@ def load(project: Project | Path) -> Sources:
     if not isinstance(project, Project):
         project = Project.open(project)
     with paused_gc():
-        return _load(project)
+        return _load(project, memo)
 
 
-def _load(project: Project) -> Sources:
+def _load(project: Project, memo: dict | None = None) -> Sources:
     sources = Sources()
     sources.problems[:0] = [p for p in project.config_problems if p.severity == "error"]
     sources.warnings[:0] = [p for p in project.config_problems if p.severity != "error"]
@@ -71,8 +73,15 @@ def _load(project: Project) -> Sources:
             raw = project.read_source(rel)
             if raw is None:
                 raise FileNotFoundError(2, "no such file")
-            remembered = project.remembered
-            _merge(sources, remembered.sources(rel, raw) if remembered is not None else _file_sources(rel, raw))
+            if memo is not None:
+                part = memo.get((rel, raw))
+                if part is None:
+                    part = memo[(rel, raw)] = _file_sources(rel, raw, memo.setdefault("records", {}))
+            elif project.remembered is not None:
+                part = project.remembered.sources(rel, raw)
+            else:
+                part = _file_sources(rel, raw)
+            _merge(sources, part)
         except Bad as bad:
             sources.problems.append(Problem(rel, bad.line, bad.message, bad.code))
             sources.complete = False
@@ -113,10 +122,11 @@ class Remembered:
             del self._given[rel]
 
 
-def _file_sources(rel: str, raw: bytes) -> Sources:
+def _file_sources(rel: str, raw: bytes, known: dict | None = None) -> Sources:
+    """What one source file holds (see `_collect` for `known`)."""
     given = Sources()
     data, lines = read_cached(raw)
-    _collect(rel, data, lines, given)
+    _collect(rel, data, lines, given, known)
     return given
 
 
@@ -152,7 +162,10 @@ def load_text(rel: str, raw: bytes) -> Sources:
     return sources
 
 
-def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
+def _collect(rel: str, data: object, lines: Lines, sources: Sources, known: dict | None = None) -> None:
+    """The records of one file.  `known`, when given, maps (list, id) to an
+    entry validated before, as written, and its record: an entry written
+    the same again (in another version of a file) is not validated again."""
     if data is None:
         return
     sources.warnings += stray_quotes(rel, data, lines)
@@ -180,7 +193,14 @@ def _collect(rel: str, data: object, lines: Lines, sources: Sources) -> None:
                 sources.problems.append(Problem(rel, origin.line, f"each entry of '{key}' must be a mapping of fields "
                                                 "(id: ..., ...)", "not-a-mapping", field=origin.field_of()))
                 continue
-            record = validate(model, key[:-1], item, origin, sources.problems)
+            seen = known.get((key, item.get("id"))) if known is not None and isinstance(item.get("id"), str) else None
+            if seen is not None and seen[0] == item:
+                record = seen[1].model_copy()
+                record._origin = origin  # the same values, written here
+            else:
+                record = validate(model, key[:-1], item, origin, sources.problems)
+                if record is not None and known is not None:
+                    known[(key, record.id)] = (item, record)
             if record is not None:
                 getattr(sources, key).append(record)
             else:

@@ -287,6 +287,7 @@ class Brief(Record):
     contact: Short | None = None
     lang: Lang | None = None
     url: QrUrl | None = None  # with qr: true in briefgen.yaml, its PDF carries it as a QR code
+    changes_since: Short | None = None  # a version (git revision, release) whose changes the brief marks
 
 
 class Organization(BaseModel):

@@ -105,9 +105,14 @@ class GitTree:
             raise BriefgenError(f"'{revision}' is not a git revision of the repository holding {root}") from None
         self.prefix = prefix  # the workspace's path inside the repository, '' or 'dir/'
         # Run in the workspace folder, ls-tree takes and gives paths relative to it.
-        listed = self._git("ls-tree", "-r", "-z", "--name-only", revision, "--", SOURCES_DIR)
-        names = [n.decode("utf-8", "surrogateescape") for n in listed.split(b"\0") if n]
-        self._files = sorted((n for n in names if is_source(n)), key=lambda rel: rel[len(SOURCES_DIR) + 1:])
+        listed = self._git("ls-tree", "-r", "-z", revision, "--", SOURCES_DIR)
+        self._objects: dict[str, str] = {}  # path -> blob id
+        for entry in listed.split(b"\0"):
+            meta, tab, name = entry.partition(b"\t")
+            if tab and meta.split()[1] == b"blob":
+                self._objects[name.decode("utf-8", "surrogateescape")] = meta.split()[2].decode()
+        self._files = sorted((n for n in self._objects if is_source(n)), key=lambda rel: rel[len(SOURCES_DIR) + 1:])
+        self._blobs: dict[str, bytes] | None = None
 
     def _git(self, *args: str) -> bytes:
         return subprocess.run(["git", "-C", str(self.root), *args], check=True, capture_output=True).stdout
@@ -115,7 +120,28 @@ class GitTree:
     def files(self) -> list[str]:
         return list(self._files)
 
+    def _read_all(self) -> dict[str, bytes]:
+        """Every source file's bytes, read by one git process."""
+        ids = [self._objects[rel] for rel in self._files]
+        out = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch"], input="\n".join(ids).encode() + b"\n",
+                             check=True, capture_output=True).stdout
+        blobs, at = {}, 0
+        for oid in ids:
+            header_end = out.index(b"\n", at)
+            size = int(out[at:header_end].split()[2])
+            blobs[oid] = out[header_end + 1: header_end + 1 + size]
+            at = header_end + 1 + size + 1
+        return {rel: blobs[self._objects[rel]] for rel in self._files}
+
     def read(self, rel: str) -> bytes | None:
+        if rel in self._objects and is_source(rel):
+            if self._blobs is None:
+                try:
+                    self._blobs = self._read_all()
+                except (OSError, ValueError, IndexError, subprocess.CalledProcessError):
+                    self._blobs = {}  # each file on its own, below
+            if rel in self._blobs:
+                return self._blobs[rel]
         try:
             return self._git("show", f"{self.revision}:{self.prefix}{rel}")
         except subprocess.CalledProcessError:
