@@ -132,3 +132,26 @@ def test_ctrl_c_stops_it_leaving_no_worker_and_no_temporary_folder(tmp_path):
         print(f"stopped in {seconds:.2f} s")
     finally:
         s.close()
+
+
+def test_a_token_that_is_not_ascii_is_refused_like_any_other(server):
+    status, _, body = server.get("/_/rebuild", method="POST", headers={"X-Briefgen-Token": "é"})
+    assert status == 403 and b"session token" in body
+
+
+def test_other_sites_cannot_frame_a_document(server):
+    for path in ("/", f"/files/{ONE_PAGER}.pdf", f"/files/{ONE_PAGER}.html"):
+        status, headers, _ = server.get(path)
+        assert status == 200 and headers["x-frame-options"] == "SAMEORIGIN", path
+        assert "frame-ancestors" in headers["content-security-policy"], path
+
+
+def test_a_trailing_slash_is_not_found_rather_than_redirected(server):
+    assert server.get("/_/state/")[0] == 404
+
+
+def test_an_ipv6_loopback_address_is_its_own_host(tmp_path):
+    from briefgen.serve import allowed_hosts
+
+    assert {"::1", "[::1]", "localhost"} <= set(allowed_hosts("::1"))
+    assert "127.0.0.1" in allowed_hosts("localhost")

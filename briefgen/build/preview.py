@@ -268,6 +268,16 @@ class Preview:
         with self.lock:
             return self._file(stem, fmt)
 
+    def version(self, stem: str, fmt: str) -> str | None:
+        """What identifies the content of the file on show (its SHA-256, from
+        its manifest): the same bytes written again are the same version."""
+        with self.lock:
+            for stage in dict.fromkeys((self._stage_of(stem), FULL, QUICK)):
+                entry = ((self.manifests[stage].get(stem) or {}).get("files") or {}).get(fmt)
+                if entry and self._file(stem, fmt) == self.folders[stage] / f"{stem}.{fmt}":
+                    return str(entry.get("sha256", ""))[:16] or None
+        return None
+
     def _stage_of(self, stem: str) -> str:
         stage = self.shown.get(stem, FULL)
         return stage if stem in self.manifests[stage] else (FULL if stem in self.manifests[FULL] else QUICK)

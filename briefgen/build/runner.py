@@ -48,7 +48,7 @@ class Limits:
     megabytes: int | None = None  # for one worker process
 
 
-def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+def raise_in(thread: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in the thread `thread` at its next bytecode (None: cancel a pending one)."""
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception) if exception
                                                else None)
@@ -88,7 +88,7 @@ class Watchdog:
                 self._due.pop(me, None)
                 if me in self._fired:  # raised, or about to be: make sure it does not land after the block
                     self._fired.discard(me)
-                    _raise_in(me, None)
+                    raise_in(me, None)
 
     def _watch(self) -> None:
         with self._cond:
@@ -98,7 +98,7 @@ class Watchdog:
                     if due <= now:
                         del self._due[thread]
                         self._fired.add(thread)
-                        _raise_in(thread, Overtime)
+                        raise_in(thread, Overtime)
                 soonest = min(self._due.values(), default=None)
                 if soonest is None and not self._cond.wait(self.IDLE):
                     if not self._due:  # nothing to watch for a while: the thread ends, and starts again if needed

@@ -44,6 +44,8 @@ def allowed_hosts(host: str) -> list[str]:
         address = ipaddress.ip_address(host)
     except ValueError:
         return sorted(names | ({"127.0.0.1"} if host == "localhost" else set()))
+    if address.version == 6:
+        names |= {f"[{host}]"}  # as a Host header writes it
     if address.is_loopback:
         names |= {"localhost", "127.0.0.1"}
     elif address.is_unspecified:
@@ -76,7 +78,7 @@ def serve(root: Path, host: str = LOOPBACK, port: int = 8000, out_dir: Path | No
     from briefgen.serve.session import Builder, Listeners, Watcher
 
     preview = Preview(root, out_dir, per_tag)  # refuses a folder that is not a workspace
-    sock = None
+    sock = builder = None
     try:
         sock = open_socket(host, port)
         port = sock.getsockname()[1]
@@ -100,9 +102,14 @@ def serve(root: Path, host: str = LOOPBACK, port: int = 8000, out_dir: Path | No
         finally:
             listeners.publish(None)
             watcher.stop()
+            if preview.workers is not None:
+                preview.workers.close()  # first: a build waiting on them then stops at once
             builder.stop()
     finally:
         preview.close()
+        if builder is not None and builder.thread.is_alive():  # still in a step that cannot be interrupted
+            builder.thread.join(2)
+            preview.close()  # what it wrote meanwhile
         if sock is not None:
             sock.close()
     sys.stdout.flush()

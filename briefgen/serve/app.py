@@ -37,7 +37,9 @@ PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src
 # needs its inline stylesheet and data: images and runs nothing.
 DOCUMENT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
                    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
-HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+# On every answer; no page of another site may frame any of them.
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+           "X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"}
 TOKEN_HEADER = "x-briefgen-token"
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an event stream
 
@@ -116,6 +118,7 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
         Middleware(TokenRequired, token=token),
     ])
+    app.router.redirect_slashes = False  # "/_/state/" is not found, not redirected
     app.add_exception_handler(404, lambda request, exc: _not_found())
     app.add_exception_handler(405, lambda request, exc: PlainTextResponse("not allowed\n", 405, headers=HEADERS))
     return app
@@ -131,8 +134,8 @@ class TokenRequired:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
-            given = dict(scope["headers"]).get(TOKEN_HEADER.encode("latin-1"), b"").decode("latin-1")
-            if not hmac.compare_digest(given, self.token):
+            given = dict(scope["headers"]).get(TOKEN_HEADER.encode("latin-1"), b"")
+            if not hmac.compare_digest(given, self.token.encode("ascii")):
                 response = PlainTextResponse("refused: this request does not carry the preview's session token\n",
                                              403, headers=HEADERS)
                 await response(scope, receive, send)

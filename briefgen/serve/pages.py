@@ -34,7 +34,7 @@ def _render(name: str, **context) -> str:
 def home(preview: Preview, token: str) -> str:
     docs = preview.documents()
     return _render("home.html", title="Preview", root=str(preview.root), status=_status(preview),
-                   problems=_problems(preview), documents=docs, groups=_groups(docs), token=token)
+                   problems=_problems(preview), blocking=bool(preview.problems), documents=docs, groups=_groups(docs), token=token)
 
 
 # What a browser shows in a frame of the page, of the formats briefgen makes.
@@ -54,7 +54,7 @@ def document(preview: Preview, doc: Document, view: str, token: str) -> str:
     paged = is_paged(view)
     label = view.upper() if paged else "page"
     return _render("document.html", title=doc.title, root=str(preview.root), status=_status(preview),
-                   problems=_problems(preview), doc=doc, view=view, paged=paged, label=label,
+                   problems=_problems(preview), blocking=bool(preview.problems), doc=doc, view=view, paged=paged, label=label,
                    views=[{"fmt": v, "label": v.upper() if is_paged(v) else "Page", "first": n == 0}
                           for n, v in enumerate(views())],
                    frame=_frame(preview, doc, view), places={} if paged else preview.places(doc.stem), token=token)
@@ -79,14 +79,7 @@ def _frame(preview: Preview, doc: Document, view: str) -> dict | None:
 
 
 def _version(preview: Preview, stem: str, fmt: str) -> str | None:
-    path = preview.file(stem, fmt)
-    if path is None:
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+    return preview.version(stem, fmt)
 
 
 def _status(preview: Preview) -> dict:
@@ -101,9 +94,9 @@ def _status(preview: Preview) -> dict:
     failures = len(done.failures) if done else 0
     if failures:
         return {"kind": "warn", "text": f"{failures} document{'s' if failures != 1 else ''} did not build"}
-    waiting = full is None or (quick is not None and full.number < quick.number)
-    return {"kind": "ok", "text": "Up to date" + (": laying out the PDFs…" if waiting else ""),
-            "seconds": f"{done.seconds:.2f}" if done else ""}
+    if full is None or (quick is not None and full.number < quick.number):
+        return {"kind": "busy", "text": "Page up to date; laying out the PDF…"}
+    return {"kind": "ok", "text": "Up to date", "seconds": f"{done.seconds:.2f}" if done else ""}
 
 
 def _problems(preview: Preview) -> list[dict]:
@@ -115,9 +108,16 @@ def _problems(preview: Preview) -> list[dict]:
     shown = []
     for p in sorted(dict.fromkeys(problems + warnings), key=lambda p: (p.severity != "error", p.path, p.line)):
         shown.append({"text": str(p), "message": p.message, "where": f"{p.path}:{p.line}" if p.line else p.path,
-                      "severity": p.severity, "lines": [{"n": n, "text": text, "here": n == p.line}
+                      "severity": p.severity, "lines": [{"n": n, "text": _clipped(text), "here": n == p.line}
                                                         for n, text in preview.quoted(p)]})
     return shown
+
+
+QUOTED = 300  # characters of a quoted line shown (a 5 MB line would be a 5 MB page)
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= QUOTED else text[:QUOTED] + f" … ({len(text) - QUOTED:,} more characters)"
 
 
 class _Nothing:

@@ -18,9 +18,15 @@ import threading
 from pathlib import Path
 
 from briefgen.build.preview import FULL, QUICK, Preview, Round
+from briefgen.build.runner import raise_in
 from briefgen.errors import Problem
 
 log = logging.getLogger("briefgen.serve")
+
+class Stopped(BaseException):
+    """Raised in the builder's thread when the server stops (not an Exception:
+    nothing in a build catches it)."""
+
 
 FORCE = "force"  # a request to rebuild everything (not a path)
 WANT = "want"  # a request to lay out the PDFs of the documents just opened
@@ -87,10 +93,21 @@ class Builder:
         self.asked.put(paths)
 
     def stop(self) -> None:
+        """Stop building now: a build under way is interrupted where it is
+        (its files are whole, being written atomically), and the thread ends."""
         self.stopping.set()
         self.asked.put(set())
+        if self.thread.is_alive() and self.thread.ident is not None:
+            raise_in(self.thread.ident, Stopped)
+        self.thread.join(1)
 
     def _loop(self) -> None:
+        try:
+            self._serve()
+        except Stopped:
+            pass
+
+    def _serve(self) -> None:
         while not self.stopping.is_set():
             changed = self.asked.get()
             while not self.asked.empty():  # a burst of saves is one rebuild
@@ -116,6 +133,8 @@ class Builder:
                     break  # saved again meanwhile: start over rather than lay out PDFs that are already old
                 if self.stopping.is_set():
                     break
+        except Stopped:
+            return
         except Exception as exc:  # noqa: BLE001 - a fault of briefgen itself must not end the preview
             if self.stopping.is_set():
                 return  # the server is stopping, and took the build's folder and workers with it
@@ -166,7 +185,7 @@ class Watcher:
 
         try:
             for changes in watchfiles.watch(*paths, stop_event=stop, recursive=recursive, debounce=400, step=30,
-                                            rust_timeout=500, raise_interrupt=False):
+                                            rust_timeout=100, raise_interrupt=False):
                 self.builder.ask({path for _, path in changes})
         except Exception:  # noqa: BLE001 - a watcher that fails leaves the preview as it is, said on the console
             log.exception("watching %s stopped", ", ".join(str(p) for p in paths))
@@ -179,7 +198,7 @@ class Watcher:
 def _end(watch: tuple[threading.Thread, threading.Event] | None) -> None:
     if watch is not None:
         watch[1].set()
-        watch[0].join(2)
+        watch[0].join(0.5)
 
 
 _ALWAYS = ("sources", "templates")  # watched even before a build has read from them

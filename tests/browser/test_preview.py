@@ -131,3 +131,25 @@ def test_no_script_reaches_the_built_files(server):
     built = [p for p in server.root.rglob("*.html")]
     assert built == [] or all(b"<script" not in p.read_bytes() for p in built)
     assert not (server.root / "output").exists()
+
+
+def test_saves_in_quick_succession_leave_one_frame_and_the_place(server, page):
+    page.goto(f"{server.url}/doc/{ONE_PAGER}")
+    page.wait_for_function("() => { const f = document.querySelector('#frame iframe');"
+                           " return f && f.contentDocument && f.contentDocument.querySelector('h1'); }")
+    page.evaluate("() => document.querySelector('#frame iframe').contentWindow.scrollTo(0, 150)")
+    path = server.root / FACTS
+    original = path.read_text(encoding="utf-8")
+    try:
+        for n in range(12):
+            path.write_text(original.replace("a figure the segment cited", f"a figure the segment cited ({n})", 1),
+                            encoding="utf-8")
+            page.wait_for_timeout(60)
+        wait_for_frame_text(page, "a figure the segment cited (11)")
+        server.wait_for(lambda s: s["stages"].get("full") == s["number"])
+        page.wait_for_function("() => document.querySelectorAll('#frame iframe').length === 1"
+                               " && !document.querySelector('#frame iframe.loading')", timeout=WAIT)
+        assert page.evaluate("() => document.querySelector('#frame iframe').contentWindow.scrollY") == 150
+    finally:
+        path.write_text(original, encoding="utf-8")
+    wait_for_frame_text(page, "a figure the segment cited as")

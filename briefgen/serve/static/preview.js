@@ -72,6 +72,9 @@
   }
 
   function swapFrame(box, src) {
+    // A frame still loading is already out of date: drop it, and keep the
+    // place of the one the reader sees.
+    box.querySelectorAll("iframe.loading").forEach((frame) => frame.remove());
     const old = box.querySelector("iframe");
     const fresh = document.createElement("iframe");
     fresh.title = box.dataset.title || "";
@@ -85,7 +88,7 @@
         /* a PDF viewer keeps its own place */
       }
       fresh.className = "";
-      if (old) old.remove();
+      box.querySelectorAll("iframe").forEach((frame) => frame !== fresh && frame.remove());
       label(fresh);
     }, { once: true });
     fresh.src = src;
