@@ -16,9 +16,9 @@ from pathlib import Path
 
 
 class Server:
-    def __init__(self, root: Path, *args: str):
+    def __init__(self, root: Path, *args: str, env: dict | None = None):
         self.root = root
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process = subprocess.Popen([sys.executable, "-m", "briefgen", "--root", str(root), "serve", "--port", "0",
                                          *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = self.process.stdout.readline()

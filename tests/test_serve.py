@@ -116,19 +116,28 @@ def test_another_address_than_loopback_warns(tmp_path):
         s.close()
 
 
-def test_ctrl_c_stops_it_leaving_no_worker_and_no_temporary_folder(tmp_path):
-    s = Server(copy_sample(tmp_path))
+@pytest.mark.parametrize("during", ["idle", "a build"])
+def test_ctrl_c_stops_it_leaving_no_worker_and_no_temporary_folder(tmp_path, during):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    s = Server(copy_sample(tmp_path / "ws"), env={"TMPDIR": str(temp)})
     try:
         workers = s.children()
         assert workers, "the PDF worker process runs beside the server"
+        assert any(temp.iterdir())  # the preview's folder, while it runs
         status, _, body = s.get(f"/doc/{ONE_PAGER}")
-        folder = re.search(r'/files/', body.decode())
-        assert status == 200 and folder
+        assert status == 200 and "/files/" in body.decode()
+        if during == "a build":
+            facts = s.root / "sources/facts/online-exploitation.yaml"
+            facts.write_text(facts.read_text().replace("a figure the segment cited", "a figure cited"))
+            s.wait_for(lambda state: state["stages"].get("quick") == state["number"] > state["stages"]["full"],
+                       timeout=30)  # the PDF pass is under way
         seconds = s.interrupt()
         assert s.process.returncode == 0, s.process.stderr.read()
         time.sleep(0.5)
         assert [pid for pid in workers if alive(pid)] == []
         assert "Traceback" not in s.process.stderr.read()
+        assert list(temp.iterdir()) == []  # the preview's folder and the workers' temporary files are gone
         print(f"stopped in {seconds:.2f} s")
     finally:
         s.close()

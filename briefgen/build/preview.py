@@ -33,7 +33,7 @@ from briefgen.build.runner import Workers
 from briefgen.compose.plan import SheetRequest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
-from briefgen.render.backend import FORMATS, is_paged, prepare_paged
+from briefgen.render.backend import FORMATS, is_paged, layout_format, prepare_paged
 from briefgen.source import load
 from briefgen.source.project import Project
 
@@ -100,7 +100,10 @@ class Preview:
         self.folders = {QUICK: self._temp / QUICK, FULL: Path(out_dir).resolve() if out_dir else self._temp / FULL}
         self.formats = tuple(f for f in FORMATS if formats is None or f in formats)  # default: every format
         paged = any(is_paged(f) for f in self.formats)
-        self.workers = workers if workers is not None else (Workers(1, prepare_paged) if paged else None)
+        # The workers' temporary files go in the session's folder: a worker
+        # stopped mid-render leaves nothing behind once the session is closed.
+        self.workers = workers if workers is not None else (
+            Workers(1, prepare_paged, tempdir=self._temp / "work") if paged else None)
         self.per_tag, self.sheets = _documents_of(self.root, per_tag)
         self.number = 0
         self.last: dict[str, Round] = {}  # stage -> its last round
@@ -152,7 +155,8 @@ class Preview:
 
     def _request(self, stage: str, force: bool) -> BuildRequest | None:
         if stage == QUICK:
-            formats = tuple(f for f in self.formats if not is_paged(f)) or self.formats
+            # Only what needs no page layout (a Word document follows the PDF's fitting).
+            formats = tuple(f for f in self.formats if layout_format((f,)) is None) or self.formats
             return BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=formats,
                                 out_dir=self.folders[QUICK], force=force)
         if self.everything:

@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -245,8 +246,14 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _start_kept_worker(megabytes: int | None, parent: int, prepare: Callable[[], None] | None) -> None:
+def _start_kept_worker(megabytes: int | None, parent: int, prepare: Callable[[], None] | None,
+                       tempdir: str | None = None) -> None:
     global _handed
+    if tempdir is not None:
+        import tempfile
+
+        os.makedirs(tempdir, exist_ok=True)
+        tempfile.tempdir = tempdir
     _start_worker((), None, Limits(megabytes=megabytes), parent)
     _handed = ((), None, None, Watchdog())
     if prepare is not None:
@@ -289,14 +296,31 @@ class _Pool:
 
 
 def _stop(executor: concurrent.futures.ProcessPoolExecutor) -> None:
-    """Shut a pool down and kill its workers, without waiting for their work."""
+    """Shut a pool down and kill its workers, without waiting for their work,
+    and the programs they started (pandoc), which would go on writing."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    started = [child for process in processes if process.pid for child in _descendants(process.pid)]
     executor.shutdown(wait=False, cancel_futures=True)
+    for pid in started:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     for process in processes:
         if process.is_alive():
             process.kill()
     for process in processes:
         process.join(1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs (Linux; none found elsewhere)."""
+    children = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):  # a child belongs to the thread that started it
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                children += [int(c) for c in listed.read().split()]
+    except (OSError, ValueError):
+        return children
+    return [grand for child in children for grand in (child, *_descendants(child))]
 
 
 class Workers:
@@ -306,8 +330,10 @@ class Workers:
     function: loading the renderer) once, and each task is sent to them.
     A worker that dies is replaced on the next run; `close` stops them all."""
 
-    def __init__(self, size: int = 1, prepare: Callable[[], None] | None = None, megabytes: int | None = None):
+    def __init__(self, size: int = 1, prepare: Callable[[], None] | None = None, megabytes: int | None = None,
+                 tempdir: Path | None = None):
         self.size, self.prepare, self.megabytes = size, prepare, megabytes
+        self.tempdir = str(tempdir) if tempdir is not None else None  # where the workers' temporary files go
         self._lock = threading.Lock()
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self.closed = False
@@ -319,7 +345,7 @@ class Workers:
             if self._executor is None:
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     self.size, multiprocessing.get_context("spawn"), initializer=_start_kept_worker,
-                    initargs=(self.megabytes, os.getpid(), self.prepare))
+                    initargs=(self.megabytes, os.getpid(), self.prepare, self.tempdir))
             return self._executor
 
     def start(self) -> None:
