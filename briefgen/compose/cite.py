@@ -67,6 +67,7 @@ class CitedBrief:
     sections: tuple[CitedSection, ...]
     references: tuple[Entry, ...]
     formatted: Formatted | None = None  # the citation style, when not briefgen's own
+    charts: bool = True  # whether facts with a figure show their chart (fitting may leave charts out)
 
     @property
     def numbered(self) -> bool:
