@@ -99,3 +99,36 @@ def test_a_valid_figure_checks(make_workspace, run):
     root = with_figure(make_workspace, "value: 25\nunit: percent\nchart: icon-array\nlocator: p. 3")
     result = run(root, "check")
     assert result.exit_code == 0, result.stderr
+
+
+# The trust check: what the chart draws, the claim must say.
+
+@pytest.mark.parametrize("figure", [
+    "value: 25\nunit: percent",  # "25%"
+    "part: 1\nwhole: 4",  # "One in four"
+    "value: 1200\nunit: count\nlabel: people",  # "1,200"
+    "value: 3.2\nunit: USD\nmagnitude: billion",  # "3.2 billion"
+])
+def test_a_figure_whose_numbers_the_claim_states_checks_without_a_warning(make_workspace, run, figure):
+    result = run(with_figure(make_workspace, figure), "check", "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert "figure" not in result.stderr
+
+
+@pytest.mark.parametrize(("claim", "figure", "line", "what"), [
+    pytest.param("About a third (30%) of cases", "value: 35\nunit: percent", 8, "value 35%", id="other-percent"),
+    pytest.param("25 of the 100 states", "value: 25\nunit: percent", 8, "value 25%", id="bare-number-is-no-percent"),
+    pytest.param("One in five children", "part: 1\nwhole: 4", 8, "1 in 4", id="other-fraction"),
+    pytest.param("It cost 3.2 million USD", "value: 3.2\nunit: USD\nmagnitude: billion", 8, "value 3.2 billion USD",
+                 id="other-magnitude"),
+    pytest.param("From 10 in 2019", "unit: count\nseries:\n  - {year: 2019, value: 10}\n  - {year: 2020, value: 12}", 11,
+                 "2020 value, 12,", id="series-point"),
+])
+def test_a_figure_value_the_claim_does_not_state_is_a_warning(make_workspace, run, claim, figure, line, what):
+    body = "".join(f"      {x}\n" for x in figure.splitlines())
+    root = make_workspace(extra={BAD: FACT.replace("One in four (25%) of 1,200 people, 3.2 billion USD", claim) + body})
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert f"{BAD}:{line}: warning: fact 'zz': the figure's {what} is not in the claim as written: state it in the " \
+           "claim, or correct the figure" in result.stderr.splitlines()
+    assert run(root, "check", "--strict").exit_code == 1
