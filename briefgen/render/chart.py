@@ -163,14 +163,15 @@ def _vega_spec(figure: Figure, color: str) -> dict:
                                         "tickColor": OUTLINE, "labelLimit": 120}}
     quantity = {"field": "value", "type": "quantitative", "scale": {"zero": True}, "title": None,
                 "axis": {"grid": False, "labelColor": INK, "domainColor": OUTLINE, "tickColor": OUTLINE,
-                         "tickCount": 4, "format": "~s"}}
+                         "tickCount": 4, "format": ",~f",
+                         **({"labelExpr": "datum.label + '%'"} if figure.unit == "percent" else {})}}
     horizontal = kind == "bar"
     encoding = {"y": category, "x": quantity} if horizontal else {"x": category, "y": quantity}
     mark = {"bar": {"type": "bar", "color": color}, "column": {"type": "bar", "color": color},
             "line": {"type": "line", "color": color, "point": {"filled": True, "color": color, "size": 30}}}[kind]
     labels = {"type": "text", "color": INK, "fontSize": 9,
               **({"align": "left", "dx": 3} if horizontal else {"baseline": "bottom", "dy": -3})}
-    size = {"width": 230, "height": 18 * len(values)} if horizontal else {"width": 230, "height": 110}
+    size = {"width": 230, "height": 22 * len(values)} if horizontal else {"width": 230, "height": 110}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json", **size,
         "data": {"values": values}, "encoding": encoding,
