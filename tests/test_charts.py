@@ -14,7 +14,7 @@ from briefgen.render.chart import DEFAULT_COLOR, chart_color, contrast, draw, ti
 from briefgen.source.figure import Figure
 from conftest import REPO, copy_sample
 
-GOLDEN = REPO / "tests/golden/charts"
+GOLDEN = REPO / "tests/golden-charts"  # apart from tests/golden/, whose folders are build cases
 REFRESH = "python -m pytest tests/test_charts.py --update-golden"
 
 FIGURES = {
@@ -134,3 +134,13 @@ facts:
     html = (root / "output/b.html").read_text()
     caption = html[html.index('<figcaption class="chart-source">'):html.index("</figcaption>")]
     assert '<span class="draft-mark">draft</span>' in caption
+
+
+def test_a_chart_as_pixels_for_a_backend_that_needs_them():
+    from briefgen.render.chart import png
+
+    chart = draw(Figure.model_validate(FIGURES["icon-array-100"]), "k")
+    data = png(chart)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data == png(chart)  # the same bytes every time
+    width = int.from_bytes(data[16:20], "big")
+    assert width == 3 * 200  # the SVG's 200 units, at the default scale

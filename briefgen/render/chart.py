@@ -229,6 +229,14 @@ def draw(figure: Figure, key: str, primary: str | None = None, source: str = "")
 
 
 
+def png(chart: Chart, scale: float = 3.0) -> bytes:
+    """The chart as PNG bytes, for a backend that needs pixels (a .docx takes
+    a picture, with the chart's <title> as its alt text).  Same bytes each time."""
+    import vl_convert
+
+    return vl_convert.svg_to_png(str(chart.svg), scale=scale)
+
+
 def charts_of(cited: CitedBrief, primary: str | None) -> dict[str, Chart]:
     """The chart of each fact of the brief that has a figure, by fact id (none
     when fitting left the charts out); each described with its sources."""
