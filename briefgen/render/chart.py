@@ -1,25 +1,21 @@
 """A fact's figure drawn as an SVG chart, to be embedded inline in the HTML
 (and so drawn as vectors in the PDF).
 
-The icon array and the big-number callout are a grid of squares and a line
-of text: drawn here directly, in a few lines each.  Bar, column and line
-charts go through Vega-Lite, rendered without a browser by vl-convert
-(the axis, its ticks and its labels are Vega's work, not ours).  Every
-chart's SVG, ours or Vega's, passes through one nh3 allowlist of SVG
-elements and attributes before it reaches a page, and each carries its text
+Every kind is drawn here, directly: an icon array is a grid of squares, a
+callout a line of text, and bars, columns and lines over at most 12 points
+need only a linear scale from zero and round ticks.  (Vega-Lite through
+vl-convert was the first choice, but its JavaScript engine, V8, reserves
+some 34 GB of address space when it starts, and a PDF renders in a worker
+held to an address-space limit of 2 GB: it crashed there.  vl-convert's SVG
+rasteriser, which is not V8, gives the PNG a backend that needs pixels.)
+Every chart's SVG passes through one nh3 allowlist of SVG elements and
+attributes before it reaches a page, and each carries its text
 alternative: role="img" with a <title> that states the data (which
-WeasyPrint makes the /Alt of the PDF's Figure) and a <desc>.
-
-Honest by construction: axes start at zero; the title is the claim's number
-in words; the colour is the workspace's primary colour when it stands out
-3:1 from the page (WCAG 1.4.11), else briefgen's own; and no chart leans on
-colour alone (empty squares are outlined, values are written on the bars).
-"""
+WeasyPrint makes the /Alt of the PDF's Figure) and a <desc>."""
 
 from __future__ import annotations
 
-import functools
-import json
+import math
 from dataclasses import dataclass
 
 import nh3
@@ -154,47 +150,81 @@ def _callout(figure: Figure, color: str) -> tuple[str, int, int]:
     return body, max(60, 22 * len(str(text))), 58 if label else 40
 
 
-def _vega_spec(figure: Figure, color: str) -> dict:
-    """The Vega-Lite spec of a bar, column or line chart: axes from zero, the values written on the marks."""
-    kind = figure.kind
-    values = [{"name": p.name, "value": p.value, "shown": amount(figure, p.value)} for p in figure.series]
-    category = {"field": "name", "type": "ordinal" if figure.series[0].year else "nominal", "sort": None,
-                "title": None, "axis": {"labelAngle": 0, "labelColor": INK, "domainColor": OUTLINE,
-                                        "tickColor": OUTLINE, "labelLimit": 120}}
-    quantity = {"field": "value", "type": "quantitative", "scale": {"zero": True}, "title": None,
-                "axis": {"grid": False, "labelColor": INK, "domainColor": OUTLINE, "tickColor": OUTLINE,
-                         "tickCount": 4, "format": ",~f",
-                         **({"labelExpr": "datum.label + '%'"} if figure.unit == "percent" else {})}}
-    horizontal = kind == "bar"
-    encoding = {"y": category, "x": quantity} if horizontal else {"x": category, "y": quantity}
-    mark = {"bar": {"type": "bar", "color": color}, "column": {"type": "bar", "color": color},
-            "line": {"type": "line", "color": color, "point": {"filled": True, "color": color, "size": 30}}}[kind]
-    labels = {"type": "text", "color": INK, "fontSize": 9,
-              **({"align": "left", "dx": 3} if horizontal else {"baseline": "bottom", "dy": -3})}
-    size = {"width": 230, "height": 22 * len(values)} if horizontal else {"width": 230, "height": 110}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json", **size,
-        "data": {"values": values}, "encoding": encoding,
-        "layer": [{"mark": mark}, {"mark": labels, "encoding": {"text": {"field": "shown"}}}],
-        "background": None,
-        "config": {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 9}},
-    }
+def nice_ticks(top: float) -> list[float]:
+    """Axis ticks from zero to a round number at or above `top`: 0, 10, 20, 30."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    count = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(count + 1)]
 
 
-@functools.lru_cache(maxsize=256)
-def _vega_svg(spec: str) -> str:
-    import vl_convert
+def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 9, weight: str = "") -> str:
+    bold = f' font-weight="{weight}"' if weight else ""
+    return (f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" font-family="{FONT}" font-size="{size}"{bold} '
+            f'fill="{INK}">{escape(text)}</text>')
 
-    return vl_convert.vegalite_to_svg(json.loads(spec), allowed_base_urls=[])  # no network, ever
+
+def _short(text: str, most: int = 22) -> str:
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
 
 
-def _vega(figure: Figure, color: str) -> tuple[str, int, int]:
-    svg = _vega_svg(json.dumps(_vega_spec(figure, color), sort_keys=True))
-    opening_end = svg.index(">") + 1
-    opening = svg[:opening_end]
-    width = int(float(opening.split('width="')[1].split('"')[0]))
-    height = int(float(opening.split('height="')[1].split('"')[0]))
-    return svg[opening_end:svg.rindex("</svg>")], width, height
+def _tick_label(figure: Figure, value: float) -> str:
+    return shown_number(value) + ("%" if figure.unit == "percent" else "")
+
+
+def _bars(figure: Figure, color: str) -> tuple[str, int, int]:
+    """Horizontal bars, one row per category, from a zero axis; each value written at its bar's end."""
+    points = figure.series
+    names = [_short(p.name) for p in points]
+    left = min(130, max(5.4 * max(len(n) for n in names), 20)) + 8
+    plot, row = 220, 22
+    ticks = nice_ticks(max(p.value for p in points))
+    x = lambda v: left + v / ticks[-1] * plot  # noqa: E731
+    height = row * len(points)
+    parts = [f'<line x1="{left:g}" y1="0" x2="{left:g}" y2="{height}" stroke="{OUTLINE}" stroke-width="1"/>']
+    for i, (p, name) in enumerate(zip(points, names)):
+        top = i * row + 4
+        parts.append(_text(left - 5, top + 10, name, "end"))
+        parts.append(f'<rect x="{left:g}" y="{top}" width="{x(p.value) - left:.2f}" height="14" fill="{color}"/>')
+        parts.append(_text(x(p.value) + 3, top + 10, amount(figure, p.value)))
+    for t in ticks:
+        parts.append(f'<line x1="{x(t):.2f}" y1="{height}" x2="{x(t):.2f}" y2="{height + 4}" stroke="{OUTLINE}" '
+                     'stroke-width="1"/>')
+        parts.append(_text(x(t), height + 14, _tick_label(figure, t), "middle", 8))
+    return "".join(parts), int(left + plot + 40), height + 18
+
+
+def _columns_or_line(figure: Figure, color: str) -> tuple[str, int, int]:
+    """Columns (or a line through points) over the years or categories, from a zero axis; each value written above its mark."""
+    points = figure.series
+    ticks = nice_ticks(max(p.value for p in points))
+    left, top, plot_w, plot_h = 36, 14, 230, 110
+    band = plot_w / len(points)
+    y = lambda v: top + plot_h - v / ticks[-1] * plot_h  # noqa: E731
+    centre = lambda i: left + band * (i + 0.5)  # noqa: E731
+    base = top + plot_h
+    parts = [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="{OUTLINE}" stroke-width="1"/>',
+             f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="{OUTLINE}" stroke-width="1"/>']
+    for t in ticks:
+        parts.append(f'<line x1="{left - 4}" y1="{y(t):.2f}" x2="{left}" y2="{y(t):.2f}" stroke="{OUTLINE}" '
+                     'stroke-width="1"/>')
+        parts.append(_text(left - 6, y(t) + 3, _tick_label(figure, t), "end", 8))
+    if figure.kind == "line":
+        path = " ".join(f"{'M' if i == 0 else 'L'}{centre(i):.2f},{y(p.value):.2f}" for i, p in enumerate(points))
+        parts.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+    for i, p in enumerate(points):
+        if figure.kind == "line":
+            parts.append(f'<circle cx="{centre(i):.2f}" cy="{y(p.value):.2f}" r="3" fill="{color}"/>')
+        else:
+            width = band * 0.7
+            parts.append(f'<rect x="{centre(i) - width / 2:.2f}" y="{y(p.value):.2f}" width="{width:.2f}" '
+                         f'height="{base - y(p.value):.2f}" fill="{color}"/>')
+        parts.append(_text(centre(i), y(p.value) - 5, amount(figure, p.value), "middle"))
+        parts.append(_text(centre(i), base + 12, _short(p.name, int(band / 5.4)), "middle"))
+    return "".join(parts), left + plot_w + 4, base + 16
 
 
 _SVG_TAGS = {"svg", "title", "desc", "g", "rect", "path", "line", "circle", "text", "tspan"}
@@ -210,7 +240,8 @@ _svg_cleaner = nh3.Cleaner(
     link_rel=None,
 )
 
-_DRAW = {"icon-array": _icon_array, "callout": _callout, "bar": _vega, "column": _vega, "line": _vega}
+_DRAW = {"icon-array": _icon_array, "callout": _callout, "bar": _bars, "column": _columns_or_line,
+         "line": _columns_or_line}
 
 
 def draw(figure: Figure, key: str, primary: str | None = None, source: str = "") -> Chart:
@@ -225,7 +256,8 @@ def draw(figure: Figure, key: str, primary: str | None = None, source: str = "")
            f'width="{width}" height="{height}" role="img" aria-labelledby="chart-{key}-title chart-{key}-desc">'
            f'<title id="chart-{key}-title">{escape(data_statement(figure))}</title>'
            f'<desc id="chart-{key}-desc">{escape(described)}</desc>{body}</svg>')
-    return Chart(Markup(_svg_cleaner.clean(svg)), title, kind, source)
+    shown = "" if kind == "callout" else title  # a callout's big number is its own title
+    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source)
 
 
 
