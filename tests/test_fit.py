@@ -150,3 +150,20 @@ def test_a_partial_build_names_the_documents_it_left_out_of_date(make_workspace,
     facts.write_text(facts.read_text().replace("claim: ", "claim: Changed. ", 1))
     result = run(root, "build", "brief-one", "--format", "html")
     assert "1 other document in the output folder is out of date (marked in its index): brief-two" in result.stdout
+
+
+def test_a_chart_is_left_out_and_reported_before_any_priority_1_fact(make_workspace, run):
+    """11 long priority-1 facts fit one page at 90% only without the tall bar
+    chart of the first (10 to 12 do, measured): the chart goes, every fact stays."""
+    root = workspace(make_workspace, [1] * 11)
+    series = "[" + ", ".join(f"{{label: c{i}, value: {i + 1}}}" for i in range(12)) + "]"
+    path = root / "sources/facts.yaml"
+    path.write_text(path.read_text().replace("    cite: [{ref: r0}]\n", "    cite: [{ref: r0}]\n"
+                                             f"    figure: {{unit: count, chart: bar, series: {series}}}\n", 1))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    assert "facts left out: none; charts left out: f00" in result.output
+    assert len(PdfReader(root / "output/full.pdf").pages) == 1
+    html = (root / "output/full.html").read_text()
+    assert "data-chart-for" not in html and all(f'data-fact-id="f{i:02d}"' in html for i in range(11))
+    assert manifest(root)["dropped"] == []

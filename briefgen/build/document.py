@@ -118,6 +118,7 @@ def _fit_note(job: Job, fitted) -> str:
     emptied = [s.heading for s in job.cited.sections if s.heading not in kept]
     return (f"fitted {job.stem} to {brief.max_pages} page{'s' if brief.max_pages > 1 else ''}: "
             f"scale {fitted.scale:.0%}, facts left out: {dropped}"
+            + (f"; charts left out: {', '.join(fitted.charts_dropped)}" if fitted.charts_dropped else "")
             + (f"; sections left empty and out: {', '.join(emptied)}" if emptied else "")
             + f" ({fitted.layouts} extra layout{'s' if fitted.layouts != 1 else ''})")
 

@@ -81,6 +81,7 @@ class CitedBrief:
     references: tuple[Entry, ...]
     formatted: Formatted | None = None  # the citation style, when not briefgen's own
     changes: ChangeNote | None = None  # what changed since an earlier version, when a build was asked to say
+    charts: bool = True  # whether facts with a figure show their chart (fitting may leave charts out)
 
     @property
     def changed_facts(self) -> list[CitedFact]:

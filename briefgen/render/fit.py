@@ -3,7 +3,8 @@
 When a brief runs over, briefgen first tightens the layout (type and spacing
 shrink through the template's --scale, down to the smallest scale the
 template declares with <meta name="briefgen:min-scale">), then leaves out
-facts, highest priority number first (priority 1 facts are never left out),
+charts (each repeats its claim's number), then facts, highest priority
+number first (priority 1 facts are never left out),
 numbering the sources afresh.  Each layout costs about a quarter of a second,
 so the overflow measured in one layout sets the next step rather than
 stepping blindly: most fitted briefs need one or two extra layouts.
@@ -14,8 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from briefgen.compose.cite import CitedBrief, without
+from dataclasses import dataclass, replace
+from briefgen.compose.cite import CitedBrief
+from briefgen.compose.cite import without as _without
 from briefgen.errors import BriefgenError, Problem
 from briefgen.render.backend import Layout
 
@@ -32,10 +34,16 @@ class Fitted:
     scale: float = 1.0
     dropped: tuple[str, ...] = ()
     layouts: int = 0  # layouts beyond the first
+    charts_dropped: tuple[str, ...] = ()  # the facts whose charts were left out
 
     @property
     def fitted(self) -> bool:
-        return self.scale < 1.0 or bool(self.dropped)
+        return self.scale < 1.0 or bool(self.dropped) or bool(self.charts_dropped)
+
+
+def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
+    """The brief with those facts left out, its charts shown or left out as before."""
+    return replace(_without(cited, dropped), charts=cited.charts)
 
 
 def min_scale(html: str) -> float:
@@ -92,10 +100,20 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
             if layout.pages <= limit:
                 return Fitted(cited, html, layout, scale, (), layouts)
 
-    # 2. Leave out facts, highest priority number first, last in the brief
+    # 2. Leave out the charts: each draws what its claim already says, so
+    #    they go before any fact does.
+    order = [cf.fact for s in cited.sections for cf in s.facts]
+    charted = tuple(f.id for f in order if f.figure is not None) if cited.charts else ()
+    if charted:
+        cited = replace(cited, charts=False)
+        html, layout = again(cited, scale)
+        layouts += 1
+        if layout.pages <= limit:
+            return Fitted(cited, html, layout, scale, (), layouts, charted)
+
+    # 3. Leave out facts, highest priority number first, last in the brief
     #    first, until what they take (with the sources only they cite) covers
     #    the overflow measured.
-    order = [cf.fact for s in cited.sections for cf in s.facts]
     candidates = sorted((f for f in reversed(order) if f.priority > 1), key=lambda f: -f.priority)
     dropped: list[str] = []
     took: dict[str, float] = {}  # what each fact left out took on the page, with the sources only it cited
@@ -126,7 +144,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
                         + (f"the priority-1 facts cannot be left out: {', '.join(keep)}" if keep
                            else "the rest of the brief is too long on its own"))
 
-    # 3. Lose no more than needed: what was measured can overstate what a fact
+    # 4. Lose no more than needed: what was measured can overstate what a fact
     #    frees (a section heading goes with its last fact, a page break moves),
     #    so the facts left out last (the most important of them) come back, as
     #    many as the room left measures enough for, in TRIES_BACK more layouts.
@@ -146,7 +164,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
             break
         dropped = dropped[: len(dropped) - len(back)]
         current, html, layout = trial, trial_html, trial_layout
-    return Fitted(current, html, layout, scale, tuple(dropped), layouts)
+    return Fitted(current, html, layout, scale, tuple(dropped), layouts, charted)
 
 
 def _overflow(brief, layout: Layout, target: float, why: str, hint: str = "") -> BriefgenError:

@@ -24,6 +24,7 @@ from briefgen.compose.plan import KIND_HEADINGS
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import TEMPLATE_SUFFIX
 from briefgen.render.backend import Document, Output, Settings
+from briefgen.render.chart import charts_of
 from briefgen.source.project import Project
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
@@ -119,6 +120,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
             logo=_logo(project, organization.logo) if organization and organization.logo else None,
             qr=_qr(brief.url) if config.qr and brief.url else None,
             scale=f"{scale:.4f}",
+            charts=charts_of(cited, config.colors.primary),
             drafts=[cf.fact for s in cited.sections for cf in s.facts if cf.fact.status == "draft"],
             changes=cited.changes, changed=cited.changed_facts,
         ))

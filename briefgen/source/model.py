@@ -25,6 +25,7 @@ from pydantic import (
 
 from briefgen.errors import Problem
 from briefgen.source.origin import _NOWHERE, Origin
+from briefgen.source.figure import Figure
 from briefgen.source.fields import (
     Claim,
     Color,
@@ -245,6 +246,7 @@ class Fact(Record):
     as_of: IsoDate | None = None
     reviewed: Review | None = None
     review_by: IsoDate | None = None
+    figure: Figure | None = None  # the numbers a statistic states, drawn as a chart
 
     @property
     def renderable(self) -> bool:

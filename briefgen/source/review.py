@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from briefgen.source.check import FactBase
 from briefgen.errors import Problem
 from briefgen.source.model import Fact, Record
+from briefgen.source.numbers import figure_problems
 from briefgen.source.project import Project
 
 SNAPSHOT_TYPES = (".txt", ".md", ".html", ".htm")
@@ -52,7 +53,7 @@ def review(base: FactBase, project: Project, today: dt.date, stale_ones: dict[st
         if reason:
             where = ("review_by",) if "review" in reason else ("as_of",)
             problems.append(_at(fact, where, f"fact '{fact.id}' is stale: {reason}", "stale", "warning"))
-    return problems + verify_quotes(base, project)
+    return problems + verify_quotes(base, project) + figure_problems(base.facts.values())
 
 
 def verify_quotes(base: FactBase, project: Project) -> list[Problem]:

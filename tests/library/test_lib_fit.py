@@ -82,3 +82,52 @@ def test_what_does_not_fit_back_stays_out(brief):
     fitted = fit(brief, render, lambda html: FakeLayout(html, heights))
     assert fitted.dropped == ("b", "a")
     assert fitted.layout.pages == 1
+
+
+CHART = 150.0  # what the chart of fact 'a' takes beside its claim
+
+
+def render_with_chart(cited, scale):
+    """As `render`, with '+chart' while the charts are shown."""
+    return render(cited, scale) + ("|+chart" if cited.charts else "|")
+
+
+class ChartLayout(FakeLayout):
+    def __init__(self, html: str, heights: dict[str, float]):
+        super().__init__(html, heights)
+        self.chart = html.endswith("+chart") and "a" in self.facts
+
+    def used_height(self):
+        return super().used_height() + (CHART if self.chart else 0.0)
+
+
+@pytest.fixture
+def charted(make_workspace):
+    facts = [*((f"k{i}", 1, "main") for i in range(7)), ("a", 3, "main"), ("b", 4, "main")]
+    root = workspace(make_workspace, facts)
+    path = root / "sources/facts.yaml"
+    path.write_text(path.read_text().replace("claim: Fact a.", "claim: Fact a, 25%.\n    figure: {value: 25, unit: percent}"))
+    return check(Project.open(root)).cited["brief"]
+
+
+def test_a_chart_is_left_out_before_any_fact(charted):
+    heights = {**{f"k{i}": 100.0 for i in range(7)}, "a": 60.0, "b": 60.0}
+    # 700 + 120 + one heading = 880, and the chart 150 more: 30 over; without the chart every fact fits.
+    fitted = fit(charted, render_with_chart, lambda html: ChartLayout(html, heights))
+    assert fitted.charts_dropped == ("a",) and fitted.dropped == ()
+    assert fitted.layout.pages == 1 and not fitted.layout.chart
+    assert not fitted.cited.charts and fitted.fitted
+
+
+def test_facts_go_after_the_chart_and_it_does_not_come_back_with_them(charted):
+    heights = {**{f"k{i}": 120.0 for i in range(7)}, "a": 60.0, "b": 60.0}
+    # 840 + 120 + 60 = 1020 without the chart: 'b' must go too, and the chart stays out.
+    fitted = fit(charted, render_with_chart, lambda html: ChartLayout(html, heights))
+    assert fitted.charts_dropped == ("a",) and fitted.dropped == ("b",)
+    assert fitted.layout.pages == 1 and not fitted.layout.chart
+
+
+def test_a_chart_that_fits_stays(charted):
+    heights = {**{f"k{i}": 90.0 for i in range(7)}, "a": 60.0, "b": 60.0}
+    fitted = fit(charted, render_with_chart, lambda html: ChartLayout(html, heights))
+    assert fitted.charts_dropped == () and fitted.layout.chart
