@@ -33,7 +33,7 @@ from briefgen.build.runner import Workers
 from briefgen.compose.plan import SheetRequest
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
-from briefgen.render.backend import FORMATS, is_paged, layout_format, prepare_paged
+from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, layout_format, prepare_paged
 from briefgen.source import load
 from briefgen.source.project import Project
 
@@ -98,7 +98,10 @@ class Preview:
         Project.open(self.root)  # refuses a folder that is not a workspace, before anything starts
         self._temp = Path(tempfile.mkdtemp(prefix="briefgen-preview-"))
         self.folders = {QUICK: self._temp / QUICK, FULL: Path(out_dir).resolve() if out_dir else self._temp / FULL}
-        self.formats = tuple(f for f in FORMATS if formats is None or f in formats)  # default: every format
+        self.formats = tuple(f for f in FORMATS if f in (formats or DEFAULT_FORMATS))
+        # The other formats are built for a document when asked (`on_demand`): a
+        # Word document costs a pandoc run that the page on screen does not need.
+        self.on_request = () if formats else tuple(f for f in FORMATS if f not in self.formats)
         paged = any(is_paged(f) for f in self.formats)
         # The workers' temporary files go in the session's folder: a worker
         # stopped mid-render leaves nothing behind once the session is closed.
@@ -162,14 +165,38 @@ class Preview:
         if self.everything:
             return BuildRequest(per_tag=self.per_tag, sheets=self.sheets, formats=self.formats,
                                 out_dir=self.folders[FULL], force=force)
-        kinds = {stem: self.manifests[QUICK][stem]["kind"] for stem in self.wanted if stem in self.manifests[QUICK]}
+        return self._only(self.wanted, self.formats, self.folders[FULL], force)
+
+    def _only(self, stems, formats: tuple[str, ...], out_dir: Path, force: bool = False) -> BuildRequest | None:
+        """A request for the documents `stems` (as the quick pass knows them), or None for none."""
+        kinds = {stem: self.manifests[QUICK][stem]["kind"] for stem in stems if stem in self.manifests[QUICK]}
         briefs = tuple(sorted(s for s, kind in kinds.items() if kind == "brief"))
         tags = sorted(s.split("/", 1)[1] for s, kind in kinds.items() if kind == "tag sheet")
         sheets = self.sheets if any(kind == "fact sheet" for kind in kinds.values()) else ()
         if not (briefs or tags or sheets):
             return None
         return BuildRequest(briefs=briefs, tag=" or ".join(tags) or None, per_tag=bool(tags), sheets=sheets,
-                            formats=self.formats, out_dir=self.folders[FULL], force=force)
+                            formats=formats, out_dir=out_dir, force=force)
+
+    def on_demand(self, stem: str, fmt: str) -> Path | None:
+        """Document `stem` in format `fmt`, one the passes do not make (a Word
+        document), built now if it is not current: the file, or None when
+        it cannot be made (the workspace does not check, say)."""
+        if fmt not in self.on_request or self.problems:
+            return None
+        folder = self._temp / fmt
+        request = self._only({stem}, (fmt,), folder)
+        if request is None:
+            return None
+        with self._building:
+            try:
+                project = Project.open(self.root)
+                project.remembered = self.loaded
+                result = build(project, request, workers=self.workers, remembered=self.remembered)
+            except BriefgenError:
+                return None
+        path = folder / f"{stem}.{fmt}"
+        return path if stem in result.documents and path.is_file() and not path.is_symlink() else None
 
     def _pass(self, stage: str, force: bool) -> Round:
         started = time.perf_counter()
@@ -256,7 +283,8 @@ class Preview:
                 stage = self._stage_of(stem)
                 data, fit = self.manifests[stage][stem], self.manifests[stage][stem].get("fit") or {}
                 why = self.out_of_date[FULL].get(stem) or self.out_of_date[QUICK].get(stem)
-                files = {fmt: f"{stem}.{fmt}" for fmt in FORMATS if self._file(stem, fmt) is not None}
+                files = {fmt: f"{stem}.{fmt}" for fmt in FORMATS
+                         if self._file(stem, fmt) is not None or fmt in self.on_request}
                 docs.append(Document(
                     stem, data["kind"], str(data["title"]), str(data.get("template", "")), str(data["date"]),
                     [str(t) for t in data.get("tags", [])], data.get("draft") is True,

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -63,6 +64,8 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         name = request.path_params["name"]
         stem, dot, fmt = name.rpartition(".")
         path = preview.file(stem, fmt) if dot else None
+        if path is None and dot and fmt in preview.on_request and stem in {d.stem for d in preview.documents()}:
+            path = await run_in_threadpool(preview.on_demand, stem, fmt)  # a Word document, made when asked
         if path is None:
             return _not_found()
         headers = dict(HEADERS)

@@ -73,12 +73,12 @@ def _load(project: Project, memo: dict | None = None) -> Sources:
             raw = project.read_source(rel)
             if raw is None:
                 raise FileNotFoundError(2, "no such file")
-            if memo is not None:
+            if project.remembered is not None:  # kept from the last load, by this long-lived process
+                part = project.remembered.sources(rel, raw)
+            elif memo is not None:
                 part = memo.get((rel, raw))
                 if part is None:
                     part = memo[(rel, raw)] = _file_sources(rel, raw, memo.setdefault("records", {}))
-            elif project.remembered is not None:
-                part = project.remembered.sources(rel, raw)
             else:
                 part = _file_sources(rel, raw)
             _merge(sources, part)

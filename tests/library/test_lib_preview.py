@@ -45,6 +45,9 @@ def test_the_first_update_builds_every_document_in_both_passes(preview):
     assert (one.kind, one.template, one.pages, one.max_pages, one.fits) == ("brief", "one-pager", 1, 1, True)
     assert set(one.files) == {"html", "pdf", "docx"}  # every format build makes, to download
     assert preview.file(ONE_PAGER, "pdf").read_bytes().startswith(b"%PDF")
+    assert preview.file(ONE_PAGER, "docx") is None  # not made by the passes: made when asked
+    word = preview.on_demand(ONE_PAGER, "docx")
+    assert word.read_bytes().startswith(b"PK") and word.name == f"{ONE_PAGER}.docx"
 
 
 def test_a_change_to_one_fact_rebuilds_only_the_documents_that_show_it(preview):
