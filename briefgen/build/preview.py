@@ -41,7 +41,11 @@ QUICK = "quick"  # the pass that makes HTML only
 # Seconds between the passes of an update, in which the open pages fetch the
 # new HTML before the next pass (Python, in this process) competes with them.
 BREATHER = 0.05
-EVERY_PDF_UP_TO = 30  # documents: in a larger workspace, the full pass makes only the documents opened
+EVERY_PDF_UP_TO = 30
+VIEWING = 3  # documents last opened, whose PDFs are laid out first
+# Why a partial build says a document it did not build is not current: in the
+# preview, only until the next pass builds it.
+_CATCHING_UP = "its sources or template changed"  # documents: in a larger workspace, the full pass makes only the documents opened
 FULL = "full"  # the pass that makes every format shown
 
 
@@ -121,7 +125,8 @@ class Preview:
         self.loaded = load.Remembered()  # the source files' records, between passes
         self._project: Project | None = None
         self._checked = None
-        self.wanted: set[str] = set()  # documents opened, whose PDFs a large workspace lays out
+        self.wanted: set[str] = set()
+        self.viewing: list[str] = []  # the documents last opened, the latest last  # documents opened, whose PDFs a large workspace lays out
         self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
         self._building = threading.Lock()
 
@@ -133,19 +138,27 @@ class Preview:
         its problems are in the Round."""
         self.number += 1
         self._project, self._checked = None, None  # one project, checked once, for the passes of an update
-        for n, stage in enumerate(stages):
+        passes = [(stage, None) for stage in stages]
+        if FULL in stages and self.everything:
+            # What is open in a browser is laid out first, in a build of its
+            # own (a build writes nothing until all it renders is done).
+            first = {stem for stem in self.viewing if stem in self.manifests[QUICK]}
+            if first and set(self.manifests[QUICK]) - first:
+                passes.insert(stages.index(FULL), (FULL, first))
+        for n, (stage, only) in enumerate(passes):
             if n:
                 time.sleep(BREATHER)
-            done = self._pass(stage, force)
+            done = self._pass(stage, force, only)
             yield done
             if not done.ok:
                 return  # the workspace does not check: the next pass would say the same
 
     def want(self, stem: str) -> bool:
-        """Note that someone is looking at document `stem`: in a large
-        workspace, its PDF is laid out from now on.  Returns whether the full
-        pass must run for it to be shown."""
+        """Note that someone is looking at document `stem`: its PDF is laid
+        out first after a change, and in a large workspace, only from now
+        on.  Returns whether the full pass must run for it to be shown."""
         with self.lock:
+            self.viewing = [s for s in self.viewing if s != stem][-(VIEWING - 1):] + [stem]
             if self.everything or stem in self.wanted or stem not in self.manifests[QUICK]:
                 return False
             self.wanted.add(stem)
@@ -198,9 +211,9 @@ class Preview:
         path = folder / f"{stem}.{fmt}"
         return path if stem in result.documents and path.is_file() and not path.is_symlink() else None
 
-    def _pass(self, stage: str, force: bool) -> Round:
+    def _pass(self, stage: str, force: bool, only: set[str] | None = None) -> Round:
         started = time.perf_counter()
-        request = self._request(stage, force)
+        request = self._only(only, self.formats, self.folders[FULL], force) if only else self._request(stage, force)
         if request is None:  # nothing to lay out yet
             with self.lock:
                 self.last[stage] = Round(self.number, stage)
@@ -243,9 +256,9 @@ class Preview:
         self.manifests[stage] = result.documents
         self.out_of_date[stage] = result.out_of_date
         built = tuple(sorted(result.stems[key] for key in result.built))
-        if stage == FULL:  # what the full pass made is shown, but where it failed and the quick pass did not
+        if stage == FULL:  # what the full pass made current is shown (not what failed, or it did not build)
             for stem in result.documents:
-                if not result.out_of_date.get(stem, "").startswith("the last build failed"):
+                if stem not in result.out_of_date:
                     self.shown[stem] = FULL
         else:
             self.shown.update({stem: QUICK for stem in built})
@@ -282,7 +295,8 @@ class Preview:
             for stem in sorted(set(self.manifests[FULL]) | set(self.manifests[QUICK])):
                 stage = self._stage_of(stem)
                 data, fit = self.manifests[stage][stem], self.manifests[stage][stem].get("fit") or {}
-                why = self.out_of_date[FULL].get(stem) or self.out_of_date[QUICK].get(stem)
+                why = next((w for w in (self.out_of_date[QUICK].get(stem), self.out_of_date[FULL].get(stem))
+                            if w and not w.startswith(_CATCHING_UP)), None)
                 files = {fmt: f"{stem}.{fmt}" for fmt in FORMATS
                          if self._file(stem, fmt) is not None or fmt in self.on_request}
                 docs.append(Document(

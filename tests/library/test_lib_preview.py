@@ -233,3 +233,22 @@ def test_a_document_that_fails_to_render_is_shown_as_such_and_the_others_build(t
         assert session.file(FACT_SHEET, "html") is not None
     finally:
         session.close()
+
+
+def test_the_document_open_in_a_browser_is_laid_out_first(tmp_path):
+    root = copy_sample(tmp_path)
+    session = Preview(root)
+    try:
+        list(session.update())
+        assert session.want(ONE_PAGER) is False  # a small workspace lays out every PDF anyway
+        edit(root, EXPLOITATION, "a figure the segment cited", "a figure that the segment cited")
+        rounds, between = [], None
+        for done in session.update():
+            rounds.append(done)
+            if len(rounds) == 2:  # the fact sheet is not called out of date meanwhile: it is being made
+                between = {d.stem: d.failure for d in session.documents()}
+        assert [(r.stage, r.built) for r in rounds] == [
+            (QUICK, (FACT_SHEET, ONE_PAGER)), (FULL, (ONE_PAGER,)), (FULL, (FACT_SHEET,))]
+        assert between == {ONE_PAGER: None, FACT_SHEET: None}
+    finally:
+        session.close()
