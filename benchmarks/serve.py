@@ -76,7 +76,7 @@ def save_to_screen(server: Server, page, rel: str, old: str, new_text, stem: str
         times.append(time.perf_counter() - started)
         current = replacement
         page.wait_for_timeout(150)  # let the PDF pass of this save end before the next one
-        server.wait_for(lambda s: s["stages"].get("full") == s["number"])
+        server.wait_for(lambda s: s["stages"].get("full") == s["number"] and not s["busy"])
     return times
 
 

@@ -125,6 +125,7 @@ class Preview:
         self.loaded = load.Remembered()  # the source files' records, between passes
         self._project: Project | None = None
         self._checked = None
+        self._updating = False
         self.wanted: set[str] = set()
         self.viewing: list[str] = []  # the documents last opened, the latest last  # documents opened, whose PDFs a large workspace lays out
         self.lock = threading.RLock()  # held while a pass's outcome is taken in, and while it is read
@@ -145,13 +146,17 @@ class Preview:
             first = {stem for stem in self.viewing if stem in self.manifests[QUICK]}
             if first and set(self.manifests[QUICK]) - first:
                 passes.insert(stages.index(FULL), (FULL, first))
-        for n, (stage, only) in enumerate(passes):
-            if n:
-                time.sleep(BREATHER)
-            done = self._pass(stage, force, only)
-            yield done
-            if not done.ok:
-                return  # the workspace does not check: the next pass would say the same
+        self._updating = True
+        try:
+            for n, (stage, only) in enumerate(passes):
+                if n:
+                    time.sleep(BREATHER)
+                done = self._pass(stage, force, only)
+                yield done
+                if not done.ok:
+                    return  # the workspace does not check: the next pass would say the same
+        finally:
+            self._updating = False
 
     def want(self, stem: str) -> bool:
         """Note that someone is looking at document `stem`: its PDF is laid
@@ -163,6 +168,11 @@ class Preview:
                 return False
             self.wanted.add(stem)
             return True
+
+    @property
+    def busy(self) -> bool:
+        """Whether an update is under way (between its passes too)."""
+        return self._updating or self._building.locked()
 
     @property
     def everything(self) -> bool:

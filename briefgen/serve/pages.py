@@ -63,7 +63,7 @@ def document(preview: Preview, doc: Document, view: str, token: str) -> str:
 def state(preview: Preview) -> dict:
     """What the pages show, for a program (tests, benchmarks) to follow."""
     docs = preview.documents()
-    return {"number": preview.number, "ok": not preview.problems,
+    return {"number": preview.number, "ok": not preview.problems, "busy": preview.busy,
             "problems": [str(p) for p in preview.problems],
             "stages": {stage: done.number for stage, done in preview.last.items()},
             "documents": [{"stem": d.stem, "kind": d.kind, "title": d.title, "pages": d.pages,

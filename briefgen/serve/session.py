@@ -129,8 +129,8 @@ class Builder:
                 for call in self.after:
                     call(done)
                 self.listeners.publish(event_of(done))
-                if done.stage != FULL and not self.asked.empty():
-                    break  # saved again meanwhile: start over rather than lay out PDFs that are already old
+                if not self.asked.empty():
+                    break  # saved again meanwhile: start over (what is left is made then, by its digests)
                 if self.stopping.is_set():
                     break
         except Stopped:
