@@ -23,16 +23,15 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.build import manifest
 from briefgen.build.folder import INDEX_NAME, Remembered
 from briefgen.build.pipeline import BuildRequest, BuildResult, build
 from briefgen.build.runner import Workers
-from briefgen.compose.plan import SheetRequest
+from briefgen.build.shown import Document, documents_of, quoted
 from briefgen.errors import BriefgenError, Problem
-from briefgen.paths import CONFIG_FILE, OUTPUT_DIR, SOURCES_DIR, TEMPLATES_DIR, workspace_file
+from briefgen.paths import CONFIG_FILE, SOURCES_DIR, TEMPLATES_DIR
 from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, is_paged, layout_format, prepare_paged
 from briefgen.source import load
 from briefgen.source.project import Project
@@ -67,31 +66,6 @@ class Round:
         return not self.problems
 
 
-@dataclass
-class Document:
-    """A document of the preview, as the home page lists it."""
-
-    stem: str
-    kind: str
-    title: str
-    template: str
-    date: str
-    tags: list[str]
-    draft: bool
-    stale: list[str]  # the facts shown that are past their review
-    files: dict[str, str]  # format -> file name in the folder
-    pages: int | None = None
-    max_pages: int | None = None
-    dropped: list[str] = field(default_factory=list)
-    failure: str | None = None  # why its last build failed, if it did
-
-    @property
-    def fits(self) -> bool | None:
-        if self.pages is None or self.max_pages is None:
-            return None
-        return self.pages <= self.max_pages
-
-
 class Preview:
     """The workspace at `root`, built into the session's folders (a
     temporary folder, removed by `close`, or `out_dir` when given)."""
@@ -111,7 +85,7 @@ class Preview:
         # stopped mid-render leaves nothing behind once the session is closed.
         self.workers = workers if workers is not None else (
             Workers(1, prepare_paged, tempdir=self._temp / "work") if paged else None)
-        self.per_tag, self.sheets = _documents_of(self.root, per_tag)
+        self.per_tag, self.sheets = documents_of(self.root, per_tag)
         self.number = 0
         self.last: dict[str, Round] = {}  # stage -> its last round
         self.manifests: dict[str, dict[str, dict]] = {QUICK: {}, FULL: {}}  # stage -> stem -> manifest
@@ -363,36 +337,13 @@ class Preview:
     def quoted(self, problem: Problem, around: int = 1) -> list[tuple[int, str]]:
         """The lines of the workspace file a problem is at: its line and
         `around` lines either side, numbered."""
-        path = workspace_file(self.root, problem.path) if problem.path and problem.line else None
-        try:
-            data = path.read_bytes() if path is not None else b""
-        except OSError:
-            data = b""
-        lines = data.decode("utf-8", "replace").splitlines()
-        first, last = max(1, problem.line - around), min(len(lines), problem.line + around)
-        return [(n, lines[n - 1]) for n in range(first, last + 1)]
+        return quoted(self.root, problem, around)
 
     def close(self) -> None:
         """Stop the workers and remove the session's temporary folder."""
         if self.workers is not None:
             self.workers.close()
         shutil.rmtree(self._temp, ignore_errors=True)
-
-
-def _documents_of(root: Path, per_tag: bool | None) -> tuple[bool, tuple[SheetRequest, ...]]:
-    """What the workspace's own output/ shows besides its briefs: whether it
-    holds tag sheets (then the preview makes every tag sheet, unless told
-    otherwise), and the ad-hoc sheets asked for there."""
-    found = manifest.read_all(root / OUTPUT_DIR)
-    sheets = []
-    for f in found:
-        asked = f.data.get("sheet")
-        if f.data.get("kind") == "fact sheet" and isinstance(asked, dict) and isinstance(asked.get("expression"), str):
-            sheets.append(SheetRequest(asked["expression"], asked.get("title") or None,
-                                       asked.get("template") or SheetRequest.template))
-    if per_tag is None:
-        per_tag = any(f.data.get("kind") == "tag sheet" for f in found)
-    return per_tag, tuple(dict.fromkeys(sheets))
 
 
 def _relative(path: Path, root: Path) -> str | None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 from briefgen import __version__
-from briefgen.build.preview import FULL, QUICK, Document, Preview
+from briefgen.build.preview import FULL, QUICK, Preview
+from briefgen.build.shown import Document
 from briefgen.errors import Problem
 from briefgen.render.backend import FORMATS, is_paged
 
