@@ -164,3 +164,19 @@ def test_an_ipv6_loopback_address_is_its_own_host(tmp_path):
 
     assert {"::1", "[::1]", "localhost"} <= set(allowed_hosts("::1"))
     assert "127.0.0.1" in allowed_hosts("localhost")
+
+
+@pytest.mark.parametrize("host, message", [
+    ("no.such.host.invalid", "cannot serve on no.such.host.invalid:0: no address is called 'no.such.host.invalid' "
+                             "(give an address of this machine, such as 127.0.0.1)"),
+    ("192.0.2.1", "cannot serve on 192.0.2.1:0: 192.0.2.1 is not an address of this machine (127.0.0.1 is)"),
+])
+def test_an_address_it_cannot_serve_on_is_a_clear_error(tmp_path, host, message):
+    import subprocess
+    import sys
+
+    root = copy_sample(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "briefgen", "--root", str(root), "serve", "--host", host, "--port",
+                           "0"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip()) == (1, message)
+    assert not (root / "output").exists()

@@ -8,6 +8,7 @@ the watching and building threads are `briefgen.serve.session`.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import secrets
 import socket
@@ -28,10 +29,18 @@ def open_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(128)
+    except socket.gaierror:
+        raise BriefgenError(Problem("", 0, f"cannot serve on {host}:{port}: no address is called '{host}' (give an "
+                                    "address of this machine, such as 127.0.0.1)", "bad-address", field="host")) from None
     except OSError as exc:
-        why = "is in use by another program: try another --port" if exc.errno == 98 else (exc.strerror or str(exc))
-        raise BriefgenError(Problem("", 0, f"cannot serve on {host}:{port}: that address {why}", "bad-address",
-                                    field="port")) from None
+        if exc.errno == errno.EADDRINUSE:
+            why, setting = "that address is in use by another program: try another --port", "port"
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            why, setting = f"{host} is not an address of this machine (127.0.0.1 is)", "host"
+        else:
+            why, setting = exc.strerror or str(exc), "port"
+        raise BriefgenError(Problem("", 0, f"cannot serve on {host}:{port}: {why}", "bad-address",
+                                    field=setting)) from None
     return sock
 
 
