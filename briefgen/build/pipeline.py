@@ -167,10 +167,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     early = EarlyStyles(project, request.style, request.jobs or 1)
     memo: dict = {}  # what each source file held: an earlier version compared with shares what is unchanged
     try:
-        base, cited, warnings, selector, stale = checked or check_project(project, today, loaded=early.start,
-                                                                          memo=memo)
+        checked = checked or check_project(project, today, loaded=early.start, memo=memo)
     finally:
         early.wait()
+    base, cited, warnings, selector, stale = checked
 
     # 2. Plan the documents (and the others already in the output folder) and style their citations.
     planned = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
@@ -184,7 +184,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
     planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
                                                      request.changes_since, memo, folder.documents, whole)
-    result = BuildResult(warnings=[*warnings, *since_warnings], checked=Checked(base, cited, warnings, selector, stale),
+    result = BuildResult(warnings=[*warnings, *since_warnings], checked=checked,
                          stems={job.key: job.stem for job in planned + resident})
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)

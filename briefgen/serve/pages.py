@@ -105,7 +105,8 @@ def _problems(preview: Preview) -> list[dict]:
     if not problems:
         for done in preview.last.values():
             problems += done.failures
-    warnings = [] if problems else [w for w in (preview.last.get(QUICK) or _Nothing).warnings]
+    quick = preview.last.get(QUICK)
+    warnings = list(quick.warnings) if quick is not None and not problems else []
     shown = []
     for p in sorted(dict.fromkeys(problems + warnings), key=lambda p: (p.severity != "error", p.path, p.line)):
         shown.append({"text": str(p), "message": p.message, "where": f"{p.path}:{p.line}" if p.line else p.path,
@@ -119,10 +120,6 @@ QUOTED = 300  # characters of a quoted line shown (a 5 MB line would be a 5 MB p
 
 def _clipped(text: str) -> str:
     return text if len(text) <= QUOTED else text[:QUOTED] + f" … ({len(text) - QUOTED:,} more characters)"
-
-
-class _Nothing:
-    warnings: tuple = ()
 
 
 def _groups(docs: list[Document]) -> list[tuple[str, list[Document]]]:
