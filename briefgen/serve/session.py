@@ -79,8 +79,6 @@ class Builder:
         self.preview, self.listeners = preview, listeners
         self.asked: queue.Queue = queue.Queue()
         self.stopping = threading.Event()
-        self.rounds = 0  # passes finished
-        self.idle = threading.Event()  # set when no build is running or asked for
         self.after: list = []  # called with each Round, in the builder's thread
         self.thread = threading.Thread(target=self._loop, name="briefgen-builder", daemon=True)
 
@@ -89,7 +87,6 @@ class Builder:
         self.thread.start()
 
     def ask(self, paths: set[str]) -> None:
-        self.idle.clear()
         self.asked.put(paths)
 
     def stop(self) -> None:
@@ -118,14 +115,11 @@ class Builder:
                 self._build()
             elif WANT in changed:
                 self._build(stages=(FULL,))
-            if self.asked.empty():
-                self.idle.set()
 
     def _build(self, stages: tuple[str, ...] = (QUICK, FULL)) -> None:
         self.listeners.publish({"event": "building"})
         try:
             for done in self.preview.update(stages):
-                self.rounds += 1
                 for call in self.after:
                     call(done)
                 self.listeners.publish(event_of(done))
