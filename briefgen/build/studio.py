@@ -32,7 +32,7 @@ from briefgen.source.forms import Field, form
 from briefgen.source.project import Project
 from briefgen.source.tree import Overlay
 from briefgen.source.writer import KINDS, SourceFile, digest
-from briefgen.source.yamltext import list_item, parse, plain, plain_document, value_of
+from briefgen.source.yamltext import list_item, parse, plain, plain_document, value_end, value_of
 
 KEEP_DEFAULT = {"status", "type"}  # written even when the default: a reader should see them
 POINT = re.compile(r"\[(\d{1,4})\]")  # "… go uninvestigated [12]": a numbered point of a summary
@@ -120,12 +120,29 @@ class Studio:
                         found.append(_entry(kind, item, rel, node.start_mark.line + 1))
         return found
 
+    def unreadable(self) -> list[Problem]:
+        """The source files that are not YAML briefgen can read: their records cannot be edited in a form."""
+        from briefgen.source.yamlread import Bad, read_yaml
+
+        project = Project.open(self.root)
+        found = []
+        for rel in project.tree.files():
+            try:
+                read_yaml(project.read_source(rel) or b"")
+            except Bad as bad:
+                found.append(Problem(rel, bad.line, f"{bad.message}; the records of this file cannot be edited "
+                                     "here until it is fixed in a text editor", bad.code))
+            except OSError as exc:
+                found.append(Problem(rel, 0, f"cannot read the file: {exc}", "unreadable-file"))
+        return found
+
     def open(self, kind: str, record_id: str) -> Opened:
         for entry in self.entries():
             if entry.kind == kind and entry.id == record_id:
                 source = SourceFile.open(self.root, entry.file)
                 return Opened(kind, record_id, entry.file, source.expected, source.get(kind, record_id) or {})
-        raise BriefgenError(Problem("", 0, f"there is no {kind} '{record_id}' in this workspace", "no-such-id"))
+        raise BriefgenError(self.unreadable() or
+                            Problem("", 0, f"there is no {kind} '{record_id}' in this workspace", "no-such-id"))
 
     def new(self, kind: str, file: str) -> Opened:
         """A new, empty record of `kind`, to go in `file`."""
@@ -290,12 +307,11 @@ class Studio:
 
     def _conflict(self, change: Change) -> tuple[str, str, str]:
         source = SourceFile.open(self.root, change.file)
-        disk = source.get(change.kind, change.id) if change.id else None
         nl = "\n"
-        shown = list_item(disk, 0, nl) if disk else "(not in the file)"
+        shown = _written(source.text, change.kind, change.id) if change.id else None
         mine = list_item({k: v for k, v in change.data.items() if v not in (None, [], {})}, 0, nl) \
             if change.data else "(deleted)"
-        return shown, mine, source.expected
+        return shown or "(not in the file)", mine, source.expected
 
     def _commit(self, change: Change, record_id: str) -> str:
         if not self.commit:
@@ -316,6 +332,22 @@ class Studio:
         if done.returncode:
             return "saved, but git did not commit: " + (done.stderr.strip().splitlines() or ["unknown error"])[-1]
         return f"committed: {message}"
+
+
+def _written(text: str, kind: str, record_id: str) -> str | None:
+    """The lines of a record as its file writes them."""
+    tree, data = parse(text), plain_document(text)
+    _, seq = value_of(tree, kind + "s") if tree is not None else (None, None)
+    items = data.get(kind + "s")
+    if seq is None or not seq.tag.endswith(":seq") or not isinstance(items, list):
+        return None
+    for node, item in zip(seq.value, items):
+        if isinstance(item, dict) and item.get("id") == record_id:
+            start = text.rfind("\n", 0, node.start_mark.index) + 1
+            dash = len(text[start:node.start_mark.index]) - len(text[start:node.start_mark.index].lstrip(" "))
+            lines = text[start:value_end(text, node)].splitlines()
+            return "\n".join(line[dash:] if line[:dash].strip() == "" else line for line in lines)
+    return None
 
 
 def _entry(kind: str, item: dict, rel: str, line: int) -> Entry:

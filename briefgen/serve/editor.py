@@ -37,7 +37,8 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
         entries = await run_in_threadpool(studio.entries)
         groups = [{"kind": k, "title": TITLES[k], "entries": [e for e in entries if e.kind == k]}
                   for k in ("fact", "reference", "brief")]
-        return render("records.html", title="Edit", groups=groups)
+        unreadable = [str(p) for p in await run_in_threadpool(studio.unreadable)]
+        return render("records.html", title="Edit", groups=groups, unreadable=unreadable)
 
     async def record(request: Request) -> Response:
         kind, record_id = request.path_params["kind"], request.path_params["id"]
@@ -48,7 +49,7 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
         except BriefgenError as exc:
             if any(p.code == "no-such-id" for p in exc.problems):
                 return not_found()
-            return render("message.html", title="Cannot open", message=_text(exc.problems))
+            return render("message.html", title=f"This {kind} cannot be opened", message=_text(exc.problems))
         return render("record.html", **await run_in_threadpool(_context, studio, kind, opened))
 
     async def new(request: Request) -> Response:

@@ -21,7 +21,10 @@ from briefgen.serve.app import STATIC
 
 ONE_PAGER = "section-230-one-pager"
 FACTS = "sources/facts/online-exploitation.yaml"
-PAGES = ["/", f"/doc/{ONE_PAGER}", f"/doc/{ONE_PAGER}?view=pdf", "/doc/maxwell-interview-fact-sheet"]
+PAGES = ["/", f"/doc/{ONE_PAGER}", f"/doc/{ONE_PAGER}?view=pdf", "/doc/maxwell-interview-fact-sheet",
+         # the editor: the list of records, a form of each kind, and new records
+         "/edit", "/edit/fact/one-in-four-children", f"/edit/brief/{ONE_PAGER}", "/edit/reference/msnbc-2025-08-24",
+         "/edit/new/fact", "/edit/new/brief"]
 
 
 @pytest.fixture(scope="module")

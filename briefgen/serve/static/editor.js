@@ -252,6 +252,7 @@
 
     function showDraft(src) {
       if (!frameBox || !src) return;
+      $$(frameBox, "iframe.loading").forEach((f) => f.remove()); // already out of date
       const old = $(frameBox, "iframe");
       const fresh = document.createElement("iframe");
       fresh.title = "Preview of the brief with your changes (not saved)";
