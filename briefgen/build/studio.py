@@ -28,13 +28,13 @@ from pathlib import Path
 
 from briefgen.build.pipeline import BuildRequest, Checked, build, check_project
 from briefgen.errors import BriefgenError, Problem
-from briefgen.source.forms import Field, form
+from briefgen.source.forms import form
 from briefgen.source.project import Project
 from briefgen.source.tree import Overlay
 from briefgen.source.writer import KINDS, SourceFile, digest
-from briefgen.source.yamltext import list_item, parse, plain, plain_document, value_end, value_of
+from briefgen.source.records import kept, records_in, written
+from briefgen.source.yamltext import list_item
 
-KEEP_DEFAULT = {"status", "type"}  # written even when the default: a reader should see them
 POINT = re.compile(r"\[(\d{1,4})\]")  # "… go uninvestigated [12]": a numbered point of a summary
 
 
@@ -104,20 +104,8 @@ class Studio:
         project = Project.open(self.root)
         found = []
         for rel in project.tree.files():
-            raw = project.read_source(rel) or b""
-            try:
-                text = raw.decode("utf-8-sig")
-                tree, data = parse(text), plain_document(text)
-            except Exception:  # a file that does not parse: `check` says where; the editor cannot open it
-                continue
-            for kind in KINDS:
-                _, seq = value_of(tree, kind + "s") if tree is not None else (None, None)
-                items = data.get(kind + "s")
-                if seq is None or not isinstance(items, list) or not seq.tag.endswith(":seq"):
-                    continue
-                for node, item in zip(seq.value, items):
-                    if isinstance(item, dict) and isinstance(item.get("id"), str):
-                        found.append(_entry(kind, item, rel, node.start_mark.line + 1))
+            for kind, item, line in records_in(project.read_source(rel) or b""):
+                found.append(_entry(kind, item, rel, line))
         return found
 
     def unreadable(self) -> list[Problem]:
@@ -300,7 +288,9 @@ class Studio:
         """The problems of the edited record, by the field they concern."""
         ids = {change.id, outcome.id} - {None, ""}
         for p in outcome.problems:
-            if p.path == change.file and (p.subject in ids or (not p.subject and p.field and "." not in p.field)):
+            if p.code == "duplicate-id" and p.subject in ids and p.path != change.file:
+                outcome.fields.setdefault("id", []).append(p)  # the other record is elsewhere: this id is taken
+            elif p.path == change.file and (p.subject in ids or (not p.subject and p.field and "." not in p.field)):
                 at = p.field.split(".", 1)[1] if "." in p.field else (p.field if "[" not in p.field else "")
                 outcome.fields.setdefault(at, []).append(p)
         return outcome
@@ -308,7 +298,7 @@ class Studio:
     def _conflict(self, change: Change) -> tuple[str, str, str]:
         source = SourceFile.open(self.root, change.file)
         nl = "\n"
-        shown = _written(source.text, change.kind, change.id) if change.id else None
+        shown = written(source.text, change.kind, change.id) if change.id else None
         mine = list_item({k: v for k, v in change.data.items() if v not in (None, [], {})}, 0, nl) \
             if change.data else "(deleted)"
         return shown or "(not in the file)", mine, source.expected
@@ -334,22 +324,6 @@ class Studio:
         return f"committed: {message}"
 
 
-def _written(text: str, kind: str, record_id: str) -> str | None:
-    """The lines of a record as its file writes them."""
-    tree, data = parse(text), plain_document(text)
-    _, seq = value_of(tree, kind + "s") if tree is not None else (None, None)
-    items = data.get(kind + "s")
-    if seq is None or not seq.tag.endswith(":seq") or not isinstance(items, list):
-        return None
-    for node, item in zip(seq.value, items):
-        if isinstance(item, dict) and item.get("id") == record_id:
-            start = text.rfind("\n", 0, node.start_mark.index) + 1
-            dash = len(text[start:node.start_mark.index]) - len(text[start:node.start_mark.index].lstrip(" "))
-            lines = text[start:value_end(text, node)].splitlines()
-            return "\n".join(line[dash:] if line[:dash].strip() == "" else line for line in lines)
-    return None
-
-
 def _entry(kind: str, item: dict, rel: str, line: int) -> Entry:
     tags = tuple(t for t in item.get("tags") or () if isinstance(t, str)) if isinstance(item.get("tags"), list) else ()
     if kind == "brief":
@@ -364,37 +338,3 @@ def _entry(kind: str, item: dict, rel: str, line: int) -> Entry:
     label = item.get("claim") if kind == "fact" else item.get("title")
     return Entry(kind, item["id"], str(label or ""), rel, line, tags, str(item.get("status") or ""),
                  str(item.get("priority") or ""), names, str(item.get("snapshot") or ""))
-
-
-def kept(spec: Field, old: object, new: object) -> object:
-    """`new` as the form gave it, with every part that says what `old` says
-    written as `old` wrote it, and a field left at its default, that `old`
-    did not have, left out (so that an untouched field never changes its file)."""
-    if isinstance(new, str):
-        new = new.strip() or None
-    if new in ([], {}):
-        new = None if old not in ([], {}) else old
-    if new is None or old is None and spec.widget != "group":
-        if new is not None and old is None and spec.default is not None and spec.key not in KEEP_DEFAULT \
-                and plain(new) == plain(spec.default):
-            return None
-        return new
-    if spec.widget == "group" and isinstance(new, dict):
-        was = old if isinstance(old, dict) else {}
-        names = {c.key: c for c in spec.children}
-        out = {k: kept(names[k], was.get(k), v) if k in names else v for k, v in new.items()}
-        out = {k: v for k, v in out.items() if v is not None or k in was or k not in names}
-        if isinstance(old, str) and _same_name(old, out):
-            return old
-        return out if any(v is not None for v in out.values()) else None
-    if spec.widget == "list" and isinstance(new, list) and spec.item is not None:
-        was = old if isinstance(old, list) else []
-        out = [kept(spec.item, was[i] if i < len(was) else None, v) for i, v in enumerate(new)]
-        return [v for v in out if v is not None] or None
-    return old if plain(old) == plain(new) else new
-
-
-def _same_name(old: str, new: dict) -> bool:
-    from briefgen.source.model import _name
-
-    return plain(_name(old)) == plain(new)

@@ -13,8 +13,9 @@ The form knows nothing of HTML; the preview server's editor renders it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefgen.source.help import COMMON
 
@@ -122,6 +123,4 @@ def _unwrap(prop: dict, defs: dict) -> dict:
 
 
 def _replace(f: Field, **changes) -> Field:
-    import dataclasses
-
     return dataclasses.replace(f, **changes)

@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from briefgen.build.studio import Change, Studio, kept
+from briefgen.build.studio import Change, Studio
+from briefgen.source.records import kept
 from briefgen.source.forms import form
 from briefgen.source.writer import digest
 from conftest import copy_sample
@@ -201,3 +202,12 @@ def test_a_save_can_be_a_commit(root, monkeypatch):
     log = subprocess.run([*git, "log", "-1", "--format=%s"], capture_output=True, text=True).stdout.strip()
     assert log == "Change fact 'few-convicted' (briefgen serve)"
     assert subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True).stdout == ""
+
+
+def test_a_new_record_with_an_id_already_taken_is_refused_at_its_id(root):
+    studio = Studio(root)
+    opened = studio.new("fact", "sources/facts/maxwell-case.yaml")
+    outcome = studio.save(Change("fact", None, opened.file, opened.digest, new_fact(id="few-convicted")))
+    assert not outcome.saved and "duplicate id 'few-convicted'" in outcome.fields["id"][0].message
+    outcome = studio.save(Change("fact", None, opened.file, opened.digest, new_fact(id=None)))
+    assert not outcome.saved and outcome.fields["id"][0].message == "a fact needs an id"
