@@ -163,7 +163,8 @@ def _context(studio: Studio, kind: str, opened) -> dict:
     ref_digest = studio.new("reference", ref_file).digest
     entry = next((e for e in entries if e.kind == kind and e.id == opened.id), None)
     ctx = {"references": references, "reference_ids": {r["id"] for r in references},
-           "templates": sorted(project.templates), "fact_labels": {e.id: e.label for e in facts}, "tags": tags}
+           "templates": sorted(project.templates), "fact_labels": {e.id: e.label for e in facts}, "tags": tags,
+           "snapshot_files": _snapshot_files(studio.root)}
     data = {"facts": [{"id": e.id, "label": e.label, "tags": list(e.tags), "status": e.status or "draft",
                        "priority": e.priority or "3"} for e in facts],
             "tagFiles": {t: studio.file_for(kind, [t]) for t in tags} if kind == "fact" and not opened.id else {},
@@ -174,6 +175,17 @@ def _context(studio: Studio, kind: str, opened) -> dict:
             "spec": form(kind), "ctx": ctx, "data": data, "briefs": briefs, "preview_stem": stem,
             "files": studio.files(kind), "line": entry.line if entry else 0, "heading": heading,
             "ref_spec": form("reference"), "ref_file": ref_file, "ref_digest": ref_digest}
+
+
+def _snapshot_files(root: Path) -> list[str]:
+    """The stored texts a reference's snapshot may name, offered as it is typed."""
+    from briefgen.source.review import SNAPSHOT_TYPES
+
+    folder = root / "snapshots"
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*")
+                  if p.suffix.lower() in SNAPSHOT_TYPES and p.is_file() and not p.is_symlink())[:500]
 
 
 def _text(problems: list[Problem]) -> str:

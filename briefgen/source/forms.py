@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from briefgen.source.help import COMMON
 
 # Widgets: text, textarea, select, date, number, checkbox, tag, ref, fact,
-# template (the pickers), group (a record inside a record) and list (of
+# template, snapshot (the pickers), group (a record inside a record) and list (of
 # scalars or of groups).
 LONG_TEXT = 1000  # a text field allowing more characters than this is a textarea
 
@@ -48,7 +48,7 @@ class Field:
 KIND_MODELS = {"reference": "Reference", "fact": "Fact", "brief": "Brief"}
 # Fields whose values name other records or workspace names: (model, key) -> widget.
 PICKERS = {("Fact", "tags"): "tag", ("Brief", "tags"): "tag", ("Citation", "ref"): "ref",
-           ("Section", "facts"): "fact", ("Brief", "template"): "template"}
+           ("Section", "facts"): "fact", ("Brief", "template"): "template", ("Reference", "snapshot"): "snapshot"}
 LABELS = {"id": "Id", "url": "Web address", "cite": "Citations", "as_of": "As of", "review_by": "Review by",
           "bottom_line": "Bottom line", "max_pages": "Most pages", "changes_since": "Changes since",
           "lang": "Language", "ref": "Reference", "title-short": "Short title", "container-title": "Published in",
