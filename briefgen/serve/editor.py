@@ -10,6 +10,7 @@ with the session's token and from the server's own origin.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -59,6 +60,9 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
         try:
             file = request.query_params.get("file") or await run_in_threadpool(studio.file_for, kind)
             opened = await run_in_threadpool(studio.new, kind, file)
+            cited = {k: request.query_params.get(k, "")[:2000] for k in ("ref", "quote", "locator")}
+            if kind == "fact" and cited["ref"]:  # from a passage chosen in a reference's stored text
+                opened = dataclasses.replace(opened, data={"cite": [{k: v for k, v in cited.items() if v}]})
         except BriefgenError as exc:
             return render("message.html", title="Cannot make a new record", message=_text(exc.problems))
         return render("record.html", **await run_in_threadpool(_context, studio, kind, opened))
@@ -171,10 +175,17 @@ def _context(studio: Studio, kind: str, opened) -> dict:
             "digests": {f: studio.new(kind, f).digest for f in {*studio.files(kind), opened.file}},
             "snapshots": sorted(e.id for e in entries if e.kind == "reference" and e.snapshot)}
     heading = entry.label if entry is not None and entry.label else (opened.id or "")
+    snapshot = None
+    if kind == "reference" and opened.id and opened.data.get("snapshot"):
+        try:
+            text, points = studio.snapshot(opened.id)
+            snapshot = {"text": text, "points": points}
+        except BriefgenError as exc:
+            snapshot = {"error": _text(exc.problems)}
     return {"title": f"{'Edit' if opened.id else 'New'} {kind}", "kind": kind, "opened": opened,
             "spec": form(kind), "ctx": ctx, "data": data, "briefs": briefs, "preview_stem": stem,
             "files": studio.files(kind), "line": entry.line if entry else 0, "heading": heading,
-            "ref_spec": form("reference"), "ref_file": ref_file, "ref_digest": ref_digest}
+            "ref_spec": form("reference"), "ref_file": ref_file, "ref_digest": ref_digest, "snapshot": snapshot}
 
 
 def _snapshot_files(root: Path) -> list[str]:

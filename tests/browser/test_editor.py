@@ -203,3 +203,20 @@ def test_axe_finds_nothing_in_a_form_showing_problems(server):
         violations = axe_violations(pg, axe_source())
         browser.close()
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_a_passage_chosen_in_a_references_stored_text_starts_a_new_fact(server, page):
+    page.goto(f"{server.url}/edit/reference/msnbc-2025-08-24")
+    text = page.locator("[data-snapshot-panel] [data-snapshot]")
+    expect(text).to_be_visible()
+    page.locator("[data-new-fact]").click()  # nothing selected yet: said, not done
+    expect(page.locator("[data-snapshot-panel] [data-err]")).to_have_text("Select some words of the source first.")
+    page.evaluate("""() => { const t = document.querySelector('[data-snapshot-panel] [data-snapshot]');
+        const s = t.value.indexOf("The interviewer's"); t.setSelectionRange(s, t.value.indexOf("[10]", s) + 4); }""")
+    page.locator("[data-new-fact]").click()
+    page.wait_for_url("**/edit/new/fact?**", timeout=WAIT)
+    expect(page.locator("#f-cite-0-ref")).to_have_value("msnbc-2025-08-24")
+    expect(page.locator("#f-cite-0-quote")).to_have_value(
+        "The interviewer's behavior of finishing Maxwell's sentences was considered abnormal in such investigations")
+    expect(page.locator("#f-cite-0-locator")).to_have_value("point 10")
+    assert page.errors == []

@@ -535,24 +535,14 @@
       dialog.close();
     };
     const onUse = () => {
-      let start = text.selectionStart;
-      let end = text.selectionEnd;
-      let chosen = text.value.slice(start, end);
-      const marker = chosen.match(/\s*\[\d+\][\s.]*$/);
-      if (marker) {
-        end -= marker[0].length;
-        chosen = chosen.slice(0, chosen.length - marker[0].length);
-      }
-      start += chosen.length - chosen.trimStart().length;
-      chosen = chosen.trim();
+      const chosen = passage(text, answer.points);
       if (!chosen) {
         $(dialog, "[data-quote-err]").textContent = "Select some words of the source first.";
         return;
       }
-      control(quoteField).value = chosen;
-      const point = (answer.points || []).find(([at]) => at >= end);
+      control(quoteField).value = chosen.quote;
       const locatorField = children(citation).find((f) => f.dataset.key === "locator");
-      if (point && locatorField) control(locatorField).value = point[1];
+      if (chosen.locator && locatorField) control(locatorField).value = chosen.locator;
       done();
       dialog.close();
       control(quoteField).focus();
@@ -560,6 +550,38 @@
     };
     use.addEventListener("click", onUse);
     close.addEventListener("click", onClose);
+    dialog.addEventListener("close", done, { once: true }); // Escape closes it too
+  }
+
+  // The words selected in a snapshot's text, without a trailing point
+  // number ("[2]"), and the point they belong to: {quote, locator}, or null.
+  function passage(text, points) {
+    let end = text.selectionEnd;
+    let chosen = text.value.slice(text.selectionStart, end);
+    const marker = chosen.match(/\s*\[\d+\][\s.]*$/);
+    if (marker) {
+      end -= marker[0].length;
+      chosen = chosen.slice(0, chosen.length - marker[0].length);
+    }
+    chosen = chosen.trim();
+    if (!chosen) return null;
+    const point = (points || []).find(([at]) => at >= end);
+    return { quote: chosen, locator: point ? point[1] : "" };
+  }
+
+  // On a reference's page: a new fact citing the words selected in its stored text.
+  function setUpSnapshot(panel) {
+    const text = $(panel, "[data-snapshot]");
+    const points = JSON.parse(panel.dataset.points || "[]");
+    $(panel, "[data-new-fact]").addEventListener("click", () => {
+      const chosen = passage(text, points);
+      if (!chosen) {
+        $(panel, "[data-err]").textContent = "Select some words of the source first.";
+        return;
+      }
+      const query = new URLSearchParams({ ref: panel.dataset.ref, quote: chosen.quote, locator: chosen.locator });
+      location.href = `/edit/new/fact?${query}`;
+    });
   }
 
   // ------------------------------------------------------------ a new reference, from a citation
@@ -583,10 +605,8 @@
       select.dispatchEvent(new Event("change", { bubbles: true }));
     };
     record.addEventListener("briefgen:saved", onSaved);
-    $(dialog, "[data-close]").onclick = () => {
-      record.removeEventListener("briefgen:saved", onSaved);
-      dialog.close();
-    };
+    $(dialog, "[data-close]").onclick = () => dialog.close();
+    dialog.addEventListener("close", () => record.removeEventListener("briefgen:saved", onSaved), { once: true });
   }
 
   // ------------------------------------------------------------ the list of records
@@ -601,6 +621,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $$(document, "[data-record]").forEach(setUp);
+    $$(document, "[data-snapshot-panel]").forEach(setUpSnapshot);
     const filter = $(document, "[data-record-filter]");
     if (filter) setUpFilter(filter);
   });
