@@ -35,6 +35,8 @@ from briefgen.source.writer import KINDS, SourceFile, digest
 from briefgen.source.records import kept, records_in, written
 from briefgen.source.yamltext import list_item
 
+# What names a record of each kind by its id: (the kind of record, the field).
+RENAMES = {"fact": ("brief", "sections"), "reference": ("fact", "cite")}
 POINT = re.compile(r"\[(\d{1,4})\]")  # "… go uninvestigated [12]": a numbered point of a summary
 
 
@@ -199,22 +201,25 @@ class Studio:
     def save(self, change: Change) -> Outcome:
         """Make `change` if the workspace checks with it; else say why, writing nothing."""
         with self.lock:
-            outcome, source = self._try(change)
-            if not outcome.ok or source is None:
+            outcome, sources = self._try(change)
+            if not outcome.ok or not sources:
                 return outcome
             try:
-                data = source.verified()
-                if data is not None:
-                    source.write(data)
+                new = {rel: source.verified() for rel, source in sources.items()}  # every file, before any is written
+                for rel, data in new.items():
+                    if data is not None:
+                        sources[rel].write(data)
             except BriefgenError as exc:
                 if any(p.code == "changed-on-disk" for p in exc.problems):
                     outcome.conflict = self._conflict(change)
                     return outcome
                 outcome.problems += exc.problems
                 return outcome
-            outcome.saved, outcome.digest = True, digest(data if data is not None else source.original)
-            if data is not None:
-                outcome.note = self._commit(change, outcome.id)
+            mine = new[change.file]
+            outcome.saved, outcome.digest = True, digest(mine if mine is not None else sources[change.file].original)
+            written_files = [rel for rel, data in new.items() if data is not None]
+            if written_files and self.commit:
+                outcome.note = "; ".join(n for n in (outcome.note, self._commit(change, outcome.id, written_files)) if n)
             return outcome
 
     def delete(self, kind: str, record_id: str, file: str, seen: str) -> Outcome:
@@ -235,8 +240,7 @@ class Studio:
             return None
         with self.lock:
             try:
-                source = self._edited(change)
-                project = self._project(change.file, source)
+                project = self._project(self._edited(change))
                 self.drafts += 1
                 result = build(project, BuildRequest(briefs=(stem,), formats=("html",), out_dir=self.folder,
                                                      fit=False), checked=checked)
@@ -246,28 +250,34 @@ class Studio:
         return path if stem in result.documents and path.is_file() else None
 
     # ------------------------------------------------------------- the steps
-    def _try(self, change: Change) -> tuple[Outcome, SourceFile | None]:
+    def _try(self, change: Change) -> tuple[Outcome, dict[str, SourceFile]]:
         try:
-            source = self._edited(change)
+            sources = self._edited(change)
         except BriefgenError as exc:
             if any(p.code == "changed-on-disk" for p in exc.problems):
-                return Outcome(conflict=self._conflict(change)), None
-            return self._placed(Outcome(list(exc.problems)), change), None
+                return Outcome(conflict=self._conflict(change)), {}
+            return self._placed(Outcome(list(exc.problems)), change), {}
         outcome = Outcome(id=str((change.data or {}).get("id") or change.id or ""))
         try:
-            outcome.checked = check_project(self._project(change.file, source))
+            outcome.checked = check_project(self._project(sources))
             outcome.problems = list(outcome.checked.warnings)
         except BriefgenError as exc:
             outcome.problems = list(exc.problems)
-        return self._placed(outcome, change), source
+        renamed = [f"{e.kind} '{e.id}'" for rel, source in sources.items() for e in self._renamed.get(rel, ())]
+        if renamed:
+            outcome.note = "its new id is written in " + ", ".join(renamed) + " too"
+        return self._placed(outcome, change), sources
 
-    def _edited(self, change: Change) -> SourceFile:
+    def _edited(self, change: Change) -> dict[str, SourceFile]:
+        """The files the change edits: the record's, and those of the records
+        that name it by an id the change renames."""
         if change.kind not in KINDS:
             raise BriefgenError(Problem("", 0, f"'{change.kind}' is not a kind of record", "bad-kind"))
         source = SourceFile.open(self.root, change.file, change.digest)
+        self._renamed: dict[str, list[Entry]] = {}
         if not change.data:  # removed
             source.remove(change.kind, change.id or "")
-            return source
+            return {change.file: source}
         old = source.get(change.kind, change.id) if change.id else None
         data = kept(form(change.kind), old or {}, change.data)
         new_id = data.get("id")
@@ -278,11 +288,33 @@ class Studio:
             raise BriefgenError(Problem(change.file, 0, f"the id '{new_id}' is already used by a {change.kind} "
                                         "in this file: ids must be unique", "duplicate-id", field="id"))
         source.set(change.kind, change.id or new_id, data)
-        return source
+        sources = {change.file: source}
+        if change.id and new_id != change.id and change.kind in RENAMES:
+            self._rename(sources, change.kind, change.id, new_id)
+        return sources
 
-    def _project(self, rel: str, source: SourceFile) -> Project:
+    def _rename(self, sources: dict[str, SourceFile], kind: str, old: str, new: str) -> None:
+        """Write a renamed fact's new id in the briefs' sections that list it, or
+        a renamed reference's in the citations of the facts that cite it."""
+        user, key = RENAMES[kind]
+        for e in self.entries():
+            if e.kind != user or old not in e.names:
+                continue
+            source = sources.get(e.file) or SourceFile.open(self.root, e.file)
+            record = source.get(user, e.id) or {}
+            parts = [dict(part) for part in record.get(key) or []]
+            for part in parts:
+                if kind == "fact" and isinstance(part.get("facts"), list):
+                    part["facts"] = [new if f == old else f for f in part["facts"]]
+                elif kind == "reference" and part.get("ref") == old:
+                    part["ref"] = new
+            source.set(user, e.id, {**record, key: parts})
+            sources[e.file] = source
+            self._renamed.setdefault(e.file, []).append(e)
+
+    def _project(self, sources: dict[str, SourceFile]) -> Project:
         project = Project.open(self.root)
-        return project.with_tree(Overlay(project.tree, {rel: source.data()}))
+        return project.with_tree(Overlay(project.tree, {rel: source.data() for rel, source in sources.items()}))
 
     def _placed(self, outcome: Outcome, change: Change) -> Outcome:
         """The problems of the edited record, by the field they concern."""
@@ -303,7 +335,7 @@ class Studio:
             if change.data else "(deleted)"
         return shown or "(not in the file)", mine, source.expected
 
-    def _commit(self, change: Change, record_id: str) -> str:
+    def _commit(self, change: Change, record_id: str, files: list[str]) -> str:
         if not self.commit:
             return ""
         verb = "Remove" if not change.data else "Add" if change.id is None else "Change"
@@ -315,8 +347,8 @@ class Studio:
         try:
             if git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
                 return "not committed: the workspace is not a git repository"
-            git("add", "--", change.file)
-            done = git("commit", "-q", "-m", message, "--", change.file)
+            git("add", "--", *files)
+            done = git("commit", "-q", "-m", message, "--", *files)
         except (OSError, subprocess.SubprocessError) as exc:
             return f"saved, but not committed: {exc}"
         if done.returncode:

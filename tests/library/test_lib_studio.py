@@ -211,3 +211,28 @@ def test_a_new_record_with_an_id_already_taken_is_refused_at_its_id(root):
     assert not outcome.saved and "duplicate id 'few-convicted'" in outcome.fields["id"][0].message
     outcome = studio.save(Change("fact", None, opened.file, opened.digest, new_fact(id=None)))
     assert not outcome.saved and outcome.fields["id"][0].message == "a fact needs an id"
+
+
+def test_renaming_a_fact_renames_it_where_briefs_list_it(root):
+    studio = Studio(root)
+    opened = studio.open("fact", "few-convicted")
+    briefs = (root / BRIEFS).read_text(encoding="utf-8")
+    outcome = studio.save(Change("fact", "few-convicted", opened.file, opened.digest,
+                                 as_form_sends({**opened.data, "id": "few-are-convicted"})))
+    assert outcome.saved, outcome.problems
+    assert "brief 'section-230-one-pager'" in outcome.note and "brief 'maxwell-interview-fact-sheet'" in outcome.note
+    after = (root / BRIEFS).read_text(encoding="utf-8")
+    assert after == briefs.replace("facts: [one-in-four-children, few-convicted,",
+                                   "facts: [one-in-four-children, few-are-convicted,").replace(
+        "facts: [few-convicted]", "facts: [few-are-convicted]")
+    assert {e.id for e in studio.entries()} >= {"few-are-convicted"}
+
+
+def test_renaming_a_reference_renames_it_in_the_citations_that_cite_it(root):
+    studio = Studio(root)
+    opened = studio.open("reference", "usc-47-230")
+    outcome = studio.save(Change("reference", "usc-47-230", opened.file, opened.digest,
+                                 as_form_sends({**opened.data, "id": "section-230"}, "reference")))
+    assert outcome.saved, outcome.problems
+    text = (root / "sources/facts/online-exploitation.yaml").read_text(encoding="utf-8")
+    assert "ref: usc-47-230" not in text and "ref: section-230" in text
