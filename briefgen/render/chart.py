@@ -260,7 +260,6 @@ def draw(figure: Figure, key: str, primary: str | None = None, source: str = "")
     return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source)
 
 
-
 def png(chart: Chart, scale: float = 3.0) -> bytes:
     """The chart as PNG bytes, for a backend that needs pixels (a .docx takes
     a picture, with the chart's <title> as its alt text).  Same bytes each time."""
@@ -270,17 +269,14 @@ def png(chart: Chart, scale: float = 3.0) -> bytes:
 
 
 def charts_of(cited: CitedBrief, primary: str | None) -> dict[str, Chart]:
-    """The chart of each fact of the brief that has a figure, by fact id (none
-    when fitting left the charts out); each described with its sources."""
-    if not cited.charts:
-        return {}
+    """The chart of each fact the brief shows a chart for (`CitedBrief.charted`:
+    none where the brief places none, or when fitting left the charts out), by
+    fact id; each described with its sources."""
     entries = {e.ref.id: e for e in cited.references}
+    facts = {cf.fact.id: cf.fact for s in cited.sections for cf in s.facts}
     found = {}
-    for section in cited.sections:
-        for cf in section.facts:
-            figure = cf.fact.figure
-            if figure is None:
-                continue
-            names = [entries[c.ref].who or entries[c.ref].title for c in cf.fact.cite if c.ref in entries]
-            found[cf.fact.id] = draw(figure, cf.fact.id, primary, "; ".join(dict.fromkeys(names)))
+    for fact_id in cited.charted:
+        fact = facts[fact_id]
+        names = [entries[c.ref].who or entries[c.ref].title for c in fact.cite if c.ref in entries]
+        found[fact_id] = draw(fact.figure, fact_id, primary, "; ".join(dict.fromkeys(names)))
     return found
