@@ -38,6 +38,7 @@ class Chart:
     title: str  # the claim's number in words: "One in four (25%)"
     kind: str
     source: str = ""  # who the numbers come from: "MSNBC"
+    alt: str = ""  # the data in words, the SVG's <title>: a picture's alt text
 
 
 def luminance(color: str) -> float:
@@ -257,7 +258,13 @@ def draw(figure: Figure, key: str, primary: str | None = None, source: str = "")
            f'<title id="chart-{key}-title">{escape(data_statement(figure))}</title>'
            f'<desc id="chart-{key}-desc">{escape(described)}</desc>{body}</svg>')
     shown = "" if kind == "callout" else title  # a callout's big number is its own title
-    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source)
+    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source, data_statement(figure))
+
+
+def width_inches(kind: str) -> float:
+    """How wide a chart of `kind` is set beside its claim, as the stylesheet
+    sets it (templates/briefgen.css): a backend that places a picture uses it."""
+    return 2.6 if kind in ("bar", "column", "line") else 1.7
 
 
 def png(chart: Chart, scale: float = 3.0) -> bytes:
