@@ -1,7 +1,8 @@
-"""Charts in Word documents, read back with python-docx: the picture (a PNG,
-the chart's own bytes), its alt text stating the data, the line under it
-with the claim's markers, the draft and stale marks, where a brief places
-it, and a fact sheet's chart."""
+"""Charts wherever a document shows them: in Word documents, read back with
+python-docx (the picture, a PNG of the chart's own SVG; its alt text stating
+the data; the line under it with the claim's markers), on fact sheets
+(`briefgen sheet` too), with the draft and stale marks, and where a brief
+places them (beside each claim, first in the section, or not at all)."""
 
 from __future__ import annotations
 
@@ -194,3 +195,34 @@ def test_a_bad_placement_is_an_error_at_its_line(make_workspace, refused, placem
         briefs.write_text(briefs.read_text().replace("        facts: [share, other]\n",
                                                      "        facts: [share, other]\n        charts: first\n"))
     assert refused(root) == [message]
+
+
+def test_briefgen_sheet_shows_the_chart(make_workspace, run):
+    root = workspace(make_workspace)
+    result = run(root, "sheet", "t", "--format", "html,docx")
+    assert result.exit_code == 0, result.stderr
+    html = (root / "output/sheets/t.html").read_text()
+    item = html[html.index('data-fact-id="share"'):]
+    assert item.index('<figure class="chart chart-icon-array" data-chart-for="share">') < item.index('class="claim"')
+    assert [alt for alt, _, _ in pictures(docx.Document(str(root / "output/sheets/t.docx")))] == [
+        "One in four (25%). Icon array: 25 of 100 squares filled."]
+
+
+def test_a_lead_chart_is_a_figure_with_its_alt_text_in_the_tagged_pdf(make_workspace, run):
+    import pikepdf
+
+    root = workspace(make_workspace, placement="    charts: lead\n")
+    assert run(root, "build", "--format", "pdf").exit_code == 0
+    pdf = pikepdf.open(root / "output/b.pdf")
+    figures, seen, stack = [], set(), [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            seen.add(node.objgen)
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.Alt))
+            if "/K" in node:
+                stack.append(node.K)
+    assert figures == ["One in four (25%). Icon array: 25 of 100 squares filled."]
