@@ -170,6 +170,7 @@ def test_a_chart_is_left_out_and_reported_before_any_priority_1_fact(make_worksp
     data = manifest(root)
     assert data["dropped"] == [] and data["charts_dropped"] == ["f00"]
     assert data["fit"]["formats"] == ["pdf", "docx"]  # the Word document leaves it out too
+    assert "by leaving out the chart of f00.</p>" in (root / "output/index.html").read_text()
     with zipfile.ZipFile(root / "output/full.docx") as docx:
         assert not [n for n in docx.namelist() if n.startswith("word/media/")]
     # a brief that places no charts has none to leave out
