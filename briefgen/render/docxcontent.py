@@ -149,7 +149,7 @@ def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) 
     document, with its footnotes, on its page."""
     if drawn is None:
         return []
-    picture = f"data:image/png;base64,{base64.b64encode(png(drawn)).decode('ascii')}"
+    picture = _picture(drawn)
     notes = _note_style(cited)
     source = "Source" + (f": {drawn.source}" if drawn.source and (notes or not cf.in_text) else
                          ":" if cf.in_text else "")
@@ -240,6 +240,12 @@ def _contact(cited: CitedBrief, config: Config) -> list[dict]:
         code = _styled([A.image(alt, qr, width="0.75in", height="0.75in")], "Logo")
         return [A.columns([blocks, [code]], [0.85, 0.15])]
     return blocks
+
+
+@functools.lru_cache(maxsize=256)
+def _picture(drawn: Chart) -> str:
+    """A chart as a PNG data: URI (a fact's chart is drawn once for all the sheets that show it)."""
+    return f"data:image/png;base64,{base64.b64encode(png(drawn)).decode('ascii')}"
 
 
 @functools.lru_cache(maxsize=256)
