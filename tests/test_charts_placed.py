@@ -226,3 +226,19 @@ def test_a_lead_chart_is_a_figure_with_its_alt_text_in_the_tagged_pdf(make_works
             if "/K" in node:
                 stack.append(node.K)
     assert figures == ["One in four (25%). Icon array: 25 of 100 squares filled."]
+
+
+def test_a_stale_mark_stays_when_fitting_leaves_other_facts_out(make_workspace):
+    import datetime as dt
+
+    from briefgen.build.pipeline import check_project
+    from briefgen.compose.cite import aged, without
+    from briefgen.source.project import Project
+
+    checked = check_project(Project.open(workspace(make_workspace)), dt.date(2026, 2, 2))
+    assert checked.stale == {"share": "its review was due on 2026-02-01"}
+    cited = aged(checked.cited["b"], checked.stale)
+    fitted = without(cited, {"other"})
+    assert [(cf.fact.id, cf.stale) for s in fitted.sections for cf in s.facts] == [
+        ("share", "its review was due on 2026-02-01")]
+    assert [s.charts for s in fitted.sections] == ["beside"]

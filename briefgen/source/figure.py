@@ -27,7 +27,6 @@ ChartKind = Literal["icon-array", "callout", "bar", "column", "line"]
 # Where a brief shows its facts' charts: beside each claim, first in the
 # section (its lead visual), or not at all.
 Placement = Literal["beside", "lead", "none"]
-PLACEMENTS = ("beside", "lead", "none")
 SERIES_MAX = 12  # a chart on a one-pager: a short series, each point readable
 MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
