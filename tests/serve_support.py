@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,6 +47,32 @@ class Server:
         if found.get("transfer-encoding") == "chunked":
             body = _unchunk(body)
         return int(status_line.split()[1]), found, body
+
+    def token(self) -> str:
+        """The session token, as the server's own pages carry it."""
+        status, _, body = self.get("/")
+        return re.search(rb'name="briefgen-token" content="([^"]+)"', body)[1].decode()
+
+    def post(self, path: str, data: object, token: str | None = None, origin: str | None = "own",
+             raw: bytes | None = None) -> tuple[int, dict | bytes]:
+        """(status, answer) of a POST of `data` as JSON, with the token and
+        (unless told otherwise) the Origin header a page of the server's own sends."""
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["X-Briefgen-Token"] = token
+        if origin is not None:
+            headers["Origin"] = self.url if origin == "own" else origin
+        request = urllib.request.Request(self.url + path, data=raw if raw is not None else json.dumps(data).encode(),
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        try:
+            return status, json.loads(body)
+        except ValueError:
+            return status, body
 
     def state(self) -> dict:
         with urllib.request.urlopen(self.url + "/_/state", timeout=10) as response:

@@ -75,6 +75,7 @@ class Preview:
         self.root = Path(root).resolve()
         Project.open(self.root)  # refuses a folder that is not a workspace, before anything starts
         self._temp = Path(tempfile.mkdtemp(prefix="briefgen-preview-"))
+        self.drafts = self._temp / "draft"  # an editor's unsaved changes, built
         self.folders = {QUICK: self._temp / QUICK, FULL: Path(out_dir).resolve() if out_dir else self._temp / FULL}
         self.formats = tuple(f for f in FORMATS if f in (formats or DEFAULT_FORMATS))
         # The other formats are built for a document when asked (`on_demand`): a

@@ -21,9 +21,13 @@ from briefgen.commands.options import root_option
                    "output/ is never written).")
 @click.option("--per-tag/--no-per-tag", default=None,
               help="Preview one fact sheet per fact tag too (default: when output/ holds tag sheets).")
+@click.option("--commit", is_flag=True,
+              help="Make each save in the browser's editor a git commit naming the record (the workspace must be "
+                   "a git repository), so that every change can be undone.")
 @root_option
 @click.pass_obj
-def serve(root: Path, port: int, host: str, open_browser: bool, out: Path | None, per_tag: bool | None) -> None:
+def serve(root: Path, port: int, host: str, open_browser: bool, out: Path | None, per_tag: bool | None,
+          commit: bool) -> None:
     """Preview every brief and sheet in the browser, updated on every save.
 
     Builds the workspace into a folder of its own and serves it at
@@ -32,7 +36,9 @@ def serve(root: Path, port: int, host: str, open_browser: bool, out: Path | None
     When a source file, template or briefgen.yaml changes, the documents it
     reaches are built again and the open pages update by themselves; when
     the workspace stops checking, every page lists the problems, with the
-    lines of YAML they are at.  Ctrl-C stops it.
+    lines of YAML they are at.  At /edit, facts, references and briefs can
+    be edited in forms: every change is checked before it is saved, and
+    only the record changed changes in its file.  Ctrl-C stops it.
 
     \b
     Example:
@@ -48,7 +54,7 @@ def serve(root: Path, port: int, host: str, open_browser: bool, out: Path | None
             webbrowser.open(address)
 
     try:
-        run_server(root, host, port, out, per_tag, say=lambda text: click.echo(text, err=text.startswith("warning")),
+        run_server(root, host, port, out, per_tag, commit, say=lambda text: click.echo(text, err=text.startswith("warning")),
                    started=started)
     except KeyboardInterrupt:
         pass

@@ -75,7 +75,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(root: Path, host: str = LOOPBACK, port: int = 8000, out_dir: Path | None = None,
-          per_tag: bool | None = None, say: Callable[[str], None] = print,
+          per_tag: bool | None = None, commit: bool = False, say: Callable[[str], None] = print,
           started: Callable[[str], None] | None = None) -> None:
     """Serve the preview of the workspace at `root` until interrupted.
     `say` is told the address (and any warning); `started`, the address
@@ -83,6 +83,7 @@ def serve(root: Path, host: str = LOOPBACK, port: int = 8000, out_dir: Path | No
     import uvicorn
 
     from briefgen.build.preview import Preview
+    from briefgen.build.studio import Studio
     from briefgen.serve.app import create_app
     from briefgen.serve.session import Builder, Listeners, Watcher
 
@@ -97,7 +98,8 @@ def serve(root: Path, host: str = LOOPBACK, port: int = 8000, out_dir: Path | No
         builder = Builder(preview, listeners)
         watcher = Watcher(preview.root, builder)
         token = secrets.token_urlsafe(32)
-        app = create_app(preview, builder, listeners, token, allowed_hosts(host))
+        studio = Studio(preview.root, preview.drafts, commit)
+        app = create_app(preview, builder, listeners, token, allowed_hosts(host), studio)
         builder.start()
         watcher.start()
         say(f"serving {preview.root} at {address} (Ctrl-C to stop)")

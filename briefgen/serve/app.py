@@ -25,11 +25,12 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Route
 
 from briefgen.build.preview import Preview
-from briefgen.serve import pages
+from briefgen.build.studio import Studio
+from briefgen.serve import editor, pages
 from briefgen.serve.session import FORCE, WANT, Builder, Listeners
 
 STATIC = Path(__file__).resolve().parent / "static"
-STATIC_FILES = {"preview.js": "text/javascript", "preview.css": "text/css"}
+STATIC_FILES = {"preview.js": "text/javascript", "preview.css": "text/css", "editor.js": "text/javascript"}
 
 # The preview's own pages run one script, from this server, and talk back to it.
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,7 +46,8 @@ TOKEN_HEADER = "x-briefgen-token"
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an event stream
 
 
-def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: str, hosts: list[str]) -> Starlette:
+def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: str, hosts: list[str],
+               studio: Studio | None = None) -> Starlette:
     async def home(request: Request) -> Response:
         return _page(pages.home(preview, token))
 
@@ -108,6 +110,9 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         builder.ask({FORCE})
         return JSONResponse({"asked": True}, headers=HEADERS)
 
+    def render(name: str, **context) -> Response:
+        return _page(pages.page(preview, token, name, **context))
+
     routes = [
         Route("/", home),
         Route("/doc/{stem:path}", document),
@@ -117,6 +122,8 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
         Route("/_/events", events),
         Route("/_/rebuild", rebuild, methods=["POST"]),
     ]
+    if studio is not None:
+        routes += editor.routes(studio, render, HEADERS, DOCUMENT_POLICY, _not_found)
     app = Starlette(routes=routes, middleware=[
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
         Middleware(TokenRequired, token=token),
@@ -130,17 +137,24 @@ def create_app(preview: Preview, builder: Builder, listeners: Listeners, token: 
 class TokenRequired:
     """Refuses every request that could change something (any method but
     GET and HEAD) unless it carries the session's token, which only the
-    server's own pages know."""
+    server's own pages know, and, when it says where it comes from (a
+    browser's Origin header), comes from this server's own pages."""
 
     def __init__(self, app, token: str):
         self.app, self.token = app, token
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
-            given = dict(scope["headers"]).get(TOKEN_HEADER.encode("latin-1"), b"")
+            headers = dict(scope["headers"])
+            given = headers.get(TOKEN_HEADER.encode("latin-1"), b"")
+            origin, host = headers.get(b"origin"), headers.get(b"host", b"")
+            why = None
             if not hmac.compare_digest(given, self.token.encode("ascii")):
-                response = PlainTextResponse("refused: this request does not carry the preview's session token\n",
-                                             403, headers=HEADERS)
+                why = "this request does not carry the preview's session token"
+            elif origin is not None and origin not in (b"http://" + host, b"https://" + host):
+                why = "this request comes from a page of another site"
+            if why:
+                response = PlainTextResponse(f"refused: {why}\n", 403, headers=HEADERS)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -38,6 +38,12 @@ def home(preview: Preview, token: str) -> str:
                    problems=_problems(preview), blocking=bool(preview.problems), documents=docs, groups=_groups(docs), token=token)
 
 
+def page(preview: Preview, token: str, name: str, **context) -> str:
+    """One of the editor's pages, with the preview's status and problems."""
+    return _render(name, root=str(preview.root), status=_status(preview), problems=_problems(preview),
+                   blocking=bool(preview.problems), token=token, **context)
+
+
 # What a browser shows in a frame of the page, of the formats briefgen makes.
 SHOWN = ("text/html", "application/pdf")
 

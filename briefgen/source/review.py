@@ -95,6 +95,13 @@ def _at(record: Record, loc: tuple, message: str, code: str, severity: str = "er
     return record.problem(loc, message, code, severity)
 
 
+def snapshot_text(ref, project: Project) -> tuple[str | None, Problem | None]:
+    """The text of a reference's snapshot as quotes are checked against it
+    (white space collapsed), or the problem reading it."""
+    texts, problem = _snapshot(ref, project)
+    return (texts[0] if texts else None), problem
+
+
 def _snapshot(ref, project: Project) -> tuple[tuple[str, str] | None, Problem | None]:
     """The snapshot's text as written (white space collapsed) and normalised, or its problem."""
     path = project.file(ref.snapshot)

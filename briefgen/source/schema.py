@@ -4,6 +4,7 @@ pydantic models, for editors that check YAML as it is typed."""
 from __future__ import annotations
 
 from briefgen.source.fields import SLUG_RE
+from briefgen.source.help import describe
 from briefgen.source.model import RECORD_TYPES, Config
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -22,6 +23,7 @@ def source_schema() -> dict:
     for schema in defs.values():  # ids are slugs
         if "id" in schema.get("properties", {}):
             schema["properties"]["id"]["pattern"] = f"^{SLUG_RE.pattern}$"
+    describe(defs)
     # a reference's web address is 'url' or, as CSL-JSON spells it, 'URL'
     reference = defs["Reference"]["properties"]
     reference["URL"] = reference["url"]
