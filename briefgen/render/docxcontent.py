@@ -159,9 +159,10 @@ def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) 
             _styled(line, "Chart Source")]
 
 
-def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str, chart: list[dict] = ()) -> list[dict]:
+def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str, chart: list[dict] | None = None) -> list[dict]:
+    """A fact on a sheet: its claim, its chart if it shows one, detail, quotes and kind."""
     fact = cf.fact
-    blocks = [A.para(_md(fact.claim) + _markers(cf, cited)), *chart]
+    blocks = [A.para(_md(fact.claim) + _markers(cf, cited)), *(chart or [])]
     if fact.detail:
         blocks += _listed(A.blocks_of(markdown_block(fact.detail)))
     for m in cf.markers:
