@@ -20,7 +20,7 @@ from test_validators import _marked_sequences, _struct_tree, axe_source, axe_vio
 # landmark (its "region" rule), a fault of the draft banner's, not the charts'.
 FACTS = """\
 facts:
-  - {id: share, claim: "One in four (25%).", tags: [t], status: verified, reviewed: {by: A, on: 2026-01-10}, cite: [{ref: report-2024}], figure: {value: 25, unit: percent}}
+  - {id: share, claim: "One in four (25%).", tags: [t], status: verified, reviewed: {by: A, on: 2026-01-10}, review_by: 2026-02-01, cite: [{ref: report-2024}], figure: {value: 25, unit: percent}}
   - {id: tenths, claim: "Three in ten.", tags: [t], status: verified, reviewed: {by: A, on: 2026-01-10}, cite: [{ref: report-2024}], figure: {part: 3, whole: 10}}
   - {id: money, claim: "It cost 3.2 billion USD.", tags: [t], status: verified, reviewed: {by: A, on: 2026-01-10}, cite: [{ref: report-2024}],
      figure: {value: 3.2, unit: USD, magnitude: billion}}
@@ -32,10 +32,16 @@ facts:
      figure: {unit: count, chart: line, series: [{year: 2019, value: 1200}, {year: 2020, value: 3000},
                                                  {year: 2021, value: 2500}]}}
 """
+# The same charts beside their claims, first in their section, and on a fact
+# sheet; 'share' is stale (its review was due on 2026-02-01), so its mark is
+# checked too.
 BRIEFS = """\
 briefs:
   - {id: charts, title: Charts, template: one-pager, date: 2026-01-01, sections: [{heading: All, select: t}]}
+  - {id: lead, title: Charts first, template: one-pager, date: 2026-01-01, charts: lead, sections: [{heading: All, select: t}]}
+  - {id: sheet, title: Charts on a sheet, template: fact-sheet, date: 2026-01-01, sections: [{heading: All, select: t}]}
 """
+PAGES = ["charts", "lead", "sheet"]
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +53,15 @@ def built(tmp_path_factory):
 
     root = write_workspace(tmp_path_factory.mktemp("charts") / "ws", {
         "sources/references.yaml": REFERENCES, "sources/facts.yaml": FACTS, "sources/briefs.yaml": BRIEFS})
-    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--quiet"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--quiet", "--today", "2026-06-01"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return root / "output"
 
 
-def test_every_chart_is_a_figure_with_its_data_as_alt_text(built):
-    with pikepdf.open(built / "charts.pdf") as pdf:
+@pytest.mark.parametrize("name", PAGES)
+def test_every_chart_is_a_figure_with_its_data_as_alt_text(built, name):
+    with pikepdf.open(built / f"{name}.pdf") as pdf:
         reachable, _ = _struct_tree(pdf)
         figures, seen, stack = [], set(), [pdf.Root.StructTreeRoot]
         while stack:
@@ -80,14 +88,16 @@ def test_every_chart_is_a_figure_with_its_data_as_alt_text(built):
     assert stray == []
 
 
+@pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("width", [1024, 390], ids=["desktop", "phone"])
-def test_axe_finds_no_violation_on_a_page_of_charts(built, browser, width):  # noqa: F811
+def test_axe_finds_no_violation_on_a_page_of_charts(built, browser, width, name):  # noqa: F811
     source = axe_source()
     context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        page.goto((built / "charts.html").resolve().as_uri(), wait_until="load")
+        page.goto((built / f"{name}.html").resolve().as_uri(), wait_until="load")
         assert page.locator("svg[role=img]").count() == 6
+        assert page.locator(".stale-mark").count() == 2  # beside the claim and under the chart
         assert axe_violations(page, source) == []
     finally:
         context.close()
@@ -101,6 +111,7 @@ def test_the_nu_html_checker_finds_nothing_on_a_page_of_charts(built):
     if not jar.is_file():
         missing(f"the Nu HTML Checker is missing: no {jar} (npm install vnu-jar)")
     run = subprocess.run([java, "-Xss8m", "-jar", str(jar), "--format", "json", "--also-check-css",
-                          str(built / "charts.html")], capture_output=True, text=True, timeout=600)
+                          *(str(built / f"{name}.html") for name in PAGES)], capture_output=True, text=True,
+                         timeout=600)
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
     assert [m["message"] for m in messages if not (m["type"] == "info" and not m.get("subType"))] == []

@@ -94,14 +94,12 @@ def manifest(folder: Path, stem: str) -> dict:
     return json.loads((folder / f"{stem}.manifest.json").read_text(encoding="utf-8"))
 
 
-def without_charts(html: str) -> str:
-    """The HTML without its charts: a Word document has none yet (see the README)."""
-    return re.sub(r'<figure class="chart .*?</figure>', "", html, flags=re.S)
-
-
 def html_facts(folder: Path, stem: str) -> list[str]:
-    """Each fact's text as the HTML shows it (tags dropped), in order."""
-    html = without_charts((folder / f"{stem}.html").read_text(encoding="utf-8"))
+    """Each fact's text as the HTML shows it (tags dropped), in order: the
+    claim, not the chart the HTML puts first in its item (the Word document
+    has it after the claim's paragraph; tests/test_charts_docx.py)."""
+    html = re.sub(r'<figure class="chart .*?</figure>', "", (folder / f"{stem}.html").read_text(encoding="utf-8"),
+                  flags=re.S)
     found = re.findall(r'<li data-fact-id="[^"]+"[^>]*>(.*?)(?:&#8288;|<sup|</li>)', html, flags=re.S)
     return [re.sub(r"<[^>]+>", "", f).replace("&#39;", "'").replace("&quot;", '"').strip() for f in found]
 
@@ -148,10 +146,11 @@ def test_every_marker_links_to_its_source_and_every_source_is_listed(built):
     refs = manifest(folder, ONE_PAGER)["references"]
     sources = paragraphs(path, "Bibliography")
     assert len(sources) == len(refs)
-    html = without_charts((folder / f"{ONE_PAGER}.html").read_text(encoding="utf-8"))
+    html = (folder / f"{ONE_PAGER}.html").read_text(encoding="utf-8")
+    assert '<figure class="chart' in html and 'pic:pic' in document  # the chart's source line counts too
     for ref in refs:
         assert f'w:name="ref-{ref["id"]}"' in document  # the entry's bookmark
-        # as many links to it as the HTML has markers for it
+        # as many links to it as the HTML has markers for it (the claims' and the charts' source lines)
         assert document.count(f'w:anchor="ref-{ref["id"]}"') == html.count(f'<a href="#ref-{ref["id"]}"') > 0
     assert sources[0].startswith("MSNBC. “Expert: Ghislaine Maxwell")
     assert '<w:numPr>' in document.split('w:name="ref-')[1][:400] or "numId" in document  # a numbered list
@@ -205,6 +204,7 @@ def test_logo_and_qr_code_have_alt_text_and_the_document_its_language(built):
     document = part(path, "word/document.xml")
     alts = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', document)
     assert alts == ["Example Child Safety Coalition",
+                    "One in four (25%). Icon array: 25 of 100 squares filled.",  # the chart
                     "QR code linking to the online copy of this brief: https://example.org/briefs/section-230"]
     assert "data:image" not in document  # images are parts of the package, not repeated as text
     assert re.search(r'<w:lang [^>]*w:val="en-GB"', part(path, "word/styles.xml"))

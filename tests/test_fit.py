@@ -3,6 +3,7 @@ facts out, lowest priority first."""
 
 import json
 import re
+import zipfile
 
 from pypdf import PdfReader
 
@@ -160,10 +161,21 @@ def test_a_chart_is_left_out_and_reported_before_any_priority_1_fact(make_worksp
     path = root / "sources/facts.yaml"
     path.write_text(path.read_text().replace("    cite: [{ref: r0}]\n", "    cite: [{ref: r0}]\n"
                                              f"    figure: {{unit: count, chart: bar, series: {series}}}\n", 1))
-    result = run(root, "build")
+    result = run(root, "build", "--format", "all")
     assert result.exit_code == 0, result.stderr
     assert "facts left out: none; charts left out: f00" in result.output
     assert len(PdfReader(root / "output/full.pdf").pages) == 1
     html = (root / "output/full.html").read_text()
     assert "data-chart-for" not in html and all(f'data-fact-id="f{i:02d}"' in html for i in range(11))
-    assert manifest(root)["dropped"] == []
+    data = manifest(root)
+    assert data["dropped"] == [] and data["charts_dropped"] == ["f00"]
+    assert data["fit"]["formats"] == ["pdf", "docx"]  # the Word document leaves it out too
+    assert "by leaving out the chart of f00.</p>" in (root / "output/index.html").read_text()
+    with zipfile.ZipFile(root / "output/full.docx") as docx:
+        assert not [n for n in docx.namelist() if n.startswith("word/media/")]
+    # a brief that places no charts has none to leave out
+    briefs = root / "sources/briefs.yaml"
+    briefs.write_text(briefs.read_text().replace("    max_pages: 1\n", "    max_pages: 1\n    charts: none\n"))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.stderr
+    assert "charts left out" not in result.output and manifest(root)["charts_dropped"] == []

@@ -171,4 +171,5 @@ class Digests:
             *(e.html or "" for e in cited.references),  # as a citation style formatted them
             *(cf.in_text or "" for s in cited.sections for cf in s.facts),
             *((repr(cited.changes),) if cited.changes else ()),  # what a "Changes since" box and marks say
+            *(f"stale:{cf.fact.id}:{cf.stale}" for s in cited.sections for cf in s.facts if cf.stale),
         )

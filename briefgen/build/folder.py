@@ -147,6 +147,7 @@ class OutputFolder:
                             "kind": data["kind"], "title": str(data["title"]), "date": str(data["date"]),
                             "tags": tags, "draft": data.get("draft") is True,
                             "dropped": [str(d) for d in data.get("dropped") or []],
+                            "charts_dropped": [str(d) for d in data.get("charts_dropped") or []],
                             "out_of_date": self.out_of_date.get(stem),
                             "files": [[fmt.upper(), name] for fmt, name in present.items()]})
         config = self.project.config

@@ -37,6 +37,7 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitte
         "template": brief.template,
         "facts": cited.fact_ids,
         "dropped": list(fitted.dropped) if fitted else [],
+        "charts_dropped": list(fitted.charts_dropped) if fitted else [],  # facts shown without their charts
         "draft": any(cf.fact.status == "draft" for s in cited.sections for cf in s.facts),
         "references": [{"number": e.number, "id": e.ref.id} for e in cited.references],
         # What a reader sees of each fact, digested: a later build (or a tool) can tell which changed.
@@ -49,8 +50,8 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitte
         "fit": None if fitted is None else {
             "scale": round(fitted.scale, 4), "pages": fitted.layout.pages, "max_pages": brief.max_pages,
             "extra_layouts": fitted.layouts,
-            # The files that leave out the facts fitting dropped (the .docx too: Word lays out pages itself).
-            **({"formats": list(fitted_formats)} if fitted.dropped else {}),
+            # The files that leave out the facts (or charts) fitting dropped (the .docx too: Word lays out pages itself).
+            **({"formats": list(fitted_formats)} if fitted.dropped or fitted.charts_dropped else {}),
         },
         # An ad-hoc sheet says what it was asked for, so that later builds keep it current.
         **({"sheet": {"expression": job.request.expression, "title": job.request.title,

@@ -26,7 +26,7 @@ from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, 
 from briefgen.build.folder import OutputFolder, Remembered
 from briefgen.build.resident import resident_jobs
 from briefgen.build.since import mark_changes
-from briefgen.compose.cite import CitedBrief, cite
+from briefgen.compose.cite import CitedBrief, aged, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
@@ -184,6 +184,9 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
     planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
                                                      request.changes_since, memo, folder.documents, whole)
+    if stale:  # a stale fact is marked where it shows (beside its claim, under its chart)
+        planned = [dataclasses.replace(j, cited=aged(j.cited, stale)) for j in planned]
+        resident = [dataclasses.replace(j, cited=aged(j.cited, stale)) for j in resident]
     result = BuildResult(warnings=[*warnings, *since_warnings], checked=checked,
                          stems={job.key: job.stem for job in planned + resident})
     if (problem := folder.cache_problem()) is not None:

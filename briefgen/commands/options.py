@@ -15,7 +15,8 @@ import click
 def today_option(f):
     return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
                         callback=lambda ctx, param, value: value.date() if value else None,
-                        help="The date staleness is judged on (default: today), for reproducible checks.")(f)
+                        help="The date staleness is judged on (default: today), for reproducible checks "
+                        "and builds (a build marks each stale fact it shows).")(f)
 
 
 def _formats() -> list[str]:

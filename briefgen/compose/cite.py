@@ -40,6 +40,7 @@ class CitedFact:
     markers: tuple[Marker, ...]
     in_text: Markup | None = None  # an in-text style's citation: "(Doe 2020, 4; Roe 2019)"
     change: str | None = None  # "new" or "updated" since the version a build compares with
+    stale: str | None = None  # why the fact is stale on the day of the build, if it is
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ChangeNote:
 class CitedSection:
     heading: str
     facts: tuple[CitedFact, ...]
+    charts: str = "beside"  # where its facts' charts show: "beside" each claim, "lead" (first), "none"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,15 @@ class CitedBrief:
     def fact_ids(self) -> list[str]:
         return [cf.fact.id for s in self.sections for cf in s.facts]
 
+    @property
+    def charted(self) -> list[str]:
+        """The facts whose charts the document shows, in order: those with a
+        figure, in sections that place charts, unless fitting left them out."""
+        if not self.charts:
+            return []
+        return [cf.fact.id for s in self.sections if s.charts != "none" for cf in s.facts
+                if cf.fact.figure is not None]
+
 
 def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Reference]) -> CitedBrief:
     numbers: dict[str, int] = {}
@@ -109,7 +120,7 @@ def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Re
                 number = numbers.setdefault(c.ref, len(numbers) + 1)
                 markers.append(Marker(number, c.ref, c.locator, c.quote))
             cited_facts.append(CitedFact(fact, tuple(markers)))
-        cited_sections.append(CitedSection(section.heading, tuple(cited_facts)))
+        cited_sections.append(CitedSection(section.heading, tuple(cited_facts), section.charts))
     entries = tuple(entry(number, references[ref_id]) for ref_id, number in numbers.items())
     return CitedBrief(brief, tuple(cited_sections), entries)
 
@@ -188,12 +199,24 @@ def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
     no reference that only a dropped fact cited remains, and a section left
     with no facts goes too."""
     sections = [
-        SelectedSection(s.heading, tuple(cf.fact for cf in s.facts if cf.fact.id not in dropped))
+        SelectedSection(s.heading, tuple(cf.fact for cf in s.facts if cf.fact.id not in dropped), s.charts)
         for s in cited.sections
     ]
     references = {e.ref.id: e.ref for e in cited.references}
-    return noted(styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted),
-                 cited.changes)
+    stale = {cf.fact.id: cf.stale for s in cited.sections for cf in s.facts if cf.stale}
+    return aged(noted(styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted),
+                      cited.changes), stale)
+
+
+def aged(cited: CitedBrief, stale: dict[str, str]) -> CitedBrief:
+    """The brief with its stale facts marked (`stale`: why each stale fact
+    of the build is stale, by fact id)."""
+    if not any(cf.fact.id in stale or cf.stale for s in cited.sections for cf in s.facts):
+        return cited
+    sections = tuple(
+        dataclasses.replace(s, facts=tuple(dataclasses.replace(cf, stale=stale.get(cf.fact.id)) for cf in s.facts))
+        for s in cited.sections)
+    return dataclasses.replace(cited, sections=sections)
 
 
 def noted(cited: CitedBrief, changes: ChangeNote | None) -> CitedBrief:

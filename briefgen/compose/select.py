@@ -19,6 +19,7 @@ from briefgen.source.model import Brief, Fact
 class SelectedSection:
     heading: str
     facts: tuple[Fact, ...]
+    charts: str = "beside"  # where its facts' charts show: "beside" each claim, "lead" (first), "none"
 
 
 class Selector:
@@ -80,7 +81,7 @@ def select(brief: Brief, selector: Selector) -> list[SelectedSection]:
                    else "all of its facts already appear in earlier sections")
             problems.append(Problem(path, line, f"brief '{brief.id}': section '{section.heading}' would be empty: {why}",
                                     "empty-section", subject=brief.id))
-        sections.append(SelectedSection(section.heading, chosen))
+        sections.append(SelectedSection(section.heading, chosen, section.charts or brief.charts or "beside"))
     if problems:
         raise BriefgenError(problems)
     return sections

@@ -38,6 +38,7 @@ class Chart:
     title: str  # the claim's number in words: "One in four (25%)"
     kind: str
     source: str = ""  # who the numbers come from: "MSNBC"
+    alt: str = ""  # the data in words, the SVG's <title>: a picture's alt text
 
 
 def luminance(color: str) -> float:
@@ -257,8 +258,13 @@ def draw(figure: Figure, key: str, primary: str | None = None, source: str = "")
            f'<title id="chart-{key}-title">{escape(data_statement(figure))}</title>'
            f'<desc id="chart-{key}-desc">{escape(described)}</desc>{body}</svg>')
     shown = "" if kind == "callout" else title  # a callout's big number is its own title
-    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source)
+    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source, data_statement(figure))
 
+
+def width_inches(kind: str) -> float:
+    """How wide a chart of `kind` is set beside its claim, as the stylesheet
+    sets it (templates/briefgen.css): a backend that places a picture uses it."""
+    return 2.6 if kind in ("bar", "column", "line") else 1.7
 
 
 def png(chart: Chart, scale: float = 3.0) -> bytes:
@@ -270,17 +276,14 @@ def png(chart: Chart, scale: float = 3.0) -> bytes:
 
 
 def charts_of(cited: CitedBrief, primary: str | None) -> dict[str, Chart]:
-    """The chart of each fact of the brief that has a figure, by fact id (none
-    when fitting left the charts out); each described with its sources."""
-    if not cited.charts:
-        return {}
+    """The chart of each fact the brief shows a chart for (`CitedBrief.charted`:
+    none where the brief places none, or when fitting left the charts out), by
+    fact id; each described with its sources."""
     entries = {e.ref.id: e for e in cited.references}
+    facts = {cf.fact.id: cf.fact for s in cited.sections for cf in s.facts}
     found = {}
-    for section in cited.sections:
-        for cf in section.facts:
-            figure = cf.fact.figure
-            if figure is None:
-                continue
-            names = [entries[c.ref].who or entries[c.ref].title for c in cf.fact.cite if c.ref in entries]
-            found[cf.fact.id] = draw(figure, cf.fact.id, primary, "; ".join(dict.fromkeys(names)))
+    for fact_id in cited.charted:
+        fact = facts[fact_id]
+        names = [entries[c.ref].who or entries[c.ref].title for c in fact.cite if c.ref in entries]
+        found[fact_id] = draw(fact.figure, fact_id, primary, "; ".join(dict.fromkeys(names)))
     return found

@@ -137,7 +137,7 @@ class DocxBackend:
         logo = self._logo(loaded, messages)
         reference, own = self._reference(loaded, document.scale)
         lang = brief.lang or self.config.lang
-        ast = A.document(content(cited, self.config, logo), _api_version(), lang=lang)
+        ast = A.document(content(cited, self.config, logo, document.scale), _api_version(), lang=lang)
         epoch = int(dt.datetime.combine(brief.date, dt.time(), dt.timezone.utc).timestamp())
         tmp = tempfile.TemporaryDirectory(prefix="briefgen-docx-", ignore_cleanup_errors=True)
         folder = Path(tmp.name)

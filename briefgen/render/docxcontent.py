@@ -4,6 +4,7 @@ top to bottom as on the PDF, each paragraph in a named Word style (see
 
 from __future__ import annotations
 
+import base64
 import functools
 
 from markupsafe import Markup, escape
@@ -11,6 +12,7 @@ from markupsafe import Markup, escape
 from briefgen.compose.cite import CitedBrief, CitedFact, Entry, format_date
 from briefgen.compose.plan import KIND_HEADINGS, SHEET_TEMPLATE, TAG_SHEET_TEMPLATE
 from briefgen.render import pandocast as A
+from briefgen.render.chart import Chart, charts_of, png, width_inches
 from briefgen.render.html import ended, markdown_block, markdown_inline, period
 from briefgen.source.model import Config
 
@@ -27,9 +29,11 @@ def _styled(text_or_inlines, style: str) -> dict:
     return A.div([A.para(inlines)], style)
 
 
-def content(cited: CitedBrief, config: Config, logo: str | None) -> list[dict]:
-    """The blocks of the document, top to bottom as in the PDF."""
+def content(cited: CitedBrief, config: Config, logo: str | None, scale: float = 1.0) -> list[dict]:
+    """The blocks of the document, top to bottom as in the PDF (`scale`: the
+    one fitting chose for it, which charts are drawn at)."""
     brief = cited.brief
+    charts = charts_of(cited, config.colors.primary)
     organization = config.organization
     sheet = brief.template in (SHEET_TEMPLATE, TAG_SHEET_TEMPLATE)
     blocks: list[dict] = []
@@ -55,11 +59,16 @@ def content(cited: CitedBrief, config: Config, logo: str | None) -> list[dict]:
         blocks.append(_styled([label, {"t": "Space"}, *_md(brief.bottom_line)], "Bottom Line"))
     for section in cited.sections:
         blocks.append(A.header(1, A.text(section.heading)))
+        lead = section.charts == "lead"
+        for cf in section.facts if lead else ():  # the section's lead visual, before its facts
+            blocks += _chart(cf, charts.get(cf.fact.id), cited, scale)
+        beside = {} if lead else charts
         if sheet:
             for cf in section.facts:
-                blocks += _sheet_fact(cf, cited, section.heading)
+                blocks += _sheet_fact(cf, cited, section.heading, _chart(cf, beside.get(cf.fact.id), cited, scale))
         else:
-            blocks.append(A.bullets([[_styled(_md(cf.fact.claim) + _markers(cf, cited), "List Bullet")]
+            blocks.append(A.bullets([[_styled(_md(cf.fact.claim) + _markers(cf, cited), "List Bullet"),
+                                      *_chart(cf, beside.get(cf.fact.id), cited, scale)]
                                      for cf in section.facts]))
     if brief.ask:
         blocks.append(A.header(1, A.text("What we ask")))
@@ -118,14 +127,42 @@ def _markers(cf: CitedFact, cited: CitedBrief) -> list[dict]:
                                 f"{A.INTERNAL}{m.ref_id}", f"Source {m.number}"))
         inner.append({"t": "Str", "c": "]"})
         out.append(A.wrap("Superscript", inner))
+    return out + _marks(cf)
+
+
+def _marks(cf: CitedFact) -> list[dict]:
+    """A draft or stale fact's mark, after its markers."""
+    out: list[dict] = []
     if cf.fact.status == "draft":
         out += [{"t": "Space"}, A.span(A.text("draft"), "Draft Mark")]
+    if cf.stale:
+        out += [{"t": "Space"}, A.span(A.text("stale"), "Stale Mark")]
     return out
 
 
-def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str) -> list[dict]:
+def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) -> list[dict]:
+    """A fact's chart: the picture (a PNG, its alt text the data in words),
+    and under it one line with its title and source, with the claim's own
+    markers and its draft or stale mark (in a note style, the claim's
+    footnote cites the source, and the line names it).  The PDF sets the
+    title above the chart; one line under it keeps a one-pager's Word
+    document, with its footnotes, on its page."""
+    if drawn is None:
+        return []
+    picture = _picture(drawn)
+    notes = _note_style(cited)
+    source = "Source" + (f": {drawn.source}" if drawn.source and (notes or not cf.in_text) else
+                         ":" if cf.in_text else "")
+    title = [A.wrap("Strong", A.text(period(drawn.title))), {"t": "Space"}] if drawn.title else []
+    line = title + A.text(source) + (_marks(cf) if notes else _markers(cf, cited))
+    return [_styled([A.image(drawn.alt, picture, width=f"{width_inches(drawn.kind) * scale:.2f}in")], "Chart"),
+            _styled(line, "Chart Source")]
+
+
+def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str, chart: list[dict] | None = None) -> list[dict]:
+    """A fact on a sheet: its claim, its chart if it shows one, detail, quotes and kind."""
     fact = cf.fact
-    blocks = [A.para(_md(fact.claim) + _markers(cf, cited))]
+    blocks = [A.para(_md(fact.claim) + _markers(cf, cited)), *(chart or [])]
     if fact.detail:
         blocks += _listed(A.blocks_of(markdown_block(fact.detail)))
     for m in cf.markers:
@@ -204,6 +241,12 @@ def _contact(cited: CitedBrief, config: Config) -> list[dict]:
         code = _styled([A.image(alt, qr, width="0.75in", height="0.75in")], "Logo")
         return [A.columns([blocks, [code]], [0.85, 0.15])]
     return blocks
+
+
+@functools.lru_cache(maxsize=256)
+def _picture(drawn: Chart) -> str:
+    """A chart as a PNG data: URI (a fact's chart is drawn once for all the sheets that show it)."""
+    return f"data:image/png;base64,{base64.b64encode(png(drawn)).decode('ascii')}"
 
 
 @functools.lru_cache(maxsize=256)

@@ -103,7 +103,7 @@ def fit(cited: CitedBrief, render: Callable[[CitedBrief, float], str], lay_out: 
     # 2. Leave out the charts: each draws what its claim already says, so
     #    they go before any fact does.
     order = [cf.fact for s in cited.sections for cf in s.facts]
-    charted = tuple(f.id for f in order if f.figure is not None) if cited.charts else ()
+    charted = tuple(cited.charted)
     if charted:
         cited = replace(cited, charts=False)
         html, layout = again(cited, scale)

@@ -34,6 +34,7 @@ PAPER = {"letter": (12240, 15840), "a4": (11906, 16838)}  # twentieths of a poin
 # The PDF's page margins (0.55in 0.7in 0.65in 0.7in), in twentieths of a point.
 MARGINS = dict(top=792, right=1008, bottom=936, left=1008, header=432, footer=432, gutter=0)
 INK, MUTED, RULE, WASH = "1B1F24", "4A5361", "C9D1DB", "EEF2F7"
+STALE = "7A4A00"  # a stale fact's mark, as templates/briefgen.css draws it
 FONT = "Arial"  # metric-compatible Liberation Sans where Arial is missing
 
 
@@ -113,6 +114,12 @@ def _styles(primary: str, accent: str) -> list[str]:
                '<w:spacing w:after="160"/>', _color(accent) + _size(9)),
         _style("character", "DraftMark", "Draft Mark", rpr=caps + _color(accent) + _size(7),
                based="DefaultParagraphFont"),
+        _style("character", "StaleMark", "Stale Mark", rpr=caps + _color(STALE) + _size(7),
+               based="DefaultParagraphFont"),
+        # A fact's chart: the picture, kept with the line of its title and source under it.
+        _style("paragraph", "Chart", "Chart", keep + '<w:spacing w:before="40" w:after="20"/>'),
+        _style("paragraph", "ChartSource", "Chart Source", '<w:keepLines/><w:spacing w:before="0" w:after="80"/>',
+               _color(MUTED) + _size(7)),
         _style("paragraph", "Bibliography", "Bibliography", '<w:spacing w:after="40"/>', _size(8)),
         _style("paragraph", "Contact", "Contact", '<w:spacing w:before="60" w:after="0"/>',
                _color(MUTED) + _size(8.5)),

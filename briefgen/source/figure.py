@@ -24,6 +24,9 @@ from briefgen.source.fields import Invalid, Short
 Unit = Literal["percent", "count", "USD", "EUR", "GBP"]
 Magnitude = Literal["thousand", "million", "billion", "trillion"]
 ChartKind = Literal["icon-array", "callout", "bar", "column", "line"]
+# Where a brief shows its facts' charts: beside each claim, first in the
+# section (its lead visual), or not at all.
+Placement = Literal["beside", "lead", "none"]
 SERIES_MAX = 12  # a chart on a one-pager: a short series, each point readable
 MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 

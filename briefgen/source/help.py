@@ -73,11 +73,14 @@ HELP: dict[str, dict[str, str]] = {
         "lang": "The language of the brief, such as en or es.",
         "url": "A web address printed as a QR code on the PDF, when the workspace turns QR codes on.",
         "changes_since": "A version (a release or a git revision) whose changes the brief marks.",
+        "charts": "Where facts' charts are shown: beside each claim (beside, the default), first in each section "
+                  "(lead), or not at all (none).",
     },
     "Section": {
         "heading": "The section's heading.",
         "facts": "The facts this section shows, in order.",
         "select": "Or, instead of a list: a tag expression choosing the facts (law and section-230).",
+        "charts": "Where this section shows its facts' charts (beside, lead or none), if not as the brief says.",
     },
     "Reference": {
         "id": "A short name for this source, used by facts to cite it: lowercase letters, digits and hyphens "

@@ -25,7 +25,7 @@ from pydantic import (
 
 from briefgen.errors import Problem
 from briefgen.source.origin import _NOWHERE, Origin
-from briefgen.source.figure import Figure
+from briefgen.source.figure import Figure, Placement
 from briefgen.source.fields import (
     Claim,
     Color,
@@ -263,6 +263,7 @@ class Section(BaseModel):
     heading: Short
     facts: list[Slug] | None = Field(default=None, min_length=1)
     select: Short | None = None
+    charts: Placement | None = None  # where this section shows its facts' charts (default: the brief's)
 
     @model_validator(mode="after")
     def _one_source(self) -> Section:
@@ -290,6 +291,7 @@ class Brief(Record):
     lang: Lang | None = None
     url: QrUrl | None = None  # with qr: true in briefgen.yaml, its PDF carries it as a QR code
     changes_since: Short | None = None  # a version (git revision, release) whose changes the brief marks
+    charts: Placement | None = None  # where facts' charts show: beside (the default), lead or none
 
 
 class Organization(BaseModel):

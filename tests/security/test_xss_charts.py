@@ -68,3 +68,32 @@ def test_every_chart_kind_escapes_its_labels(kind):
         assert audit.tags["svg"] == 1 and not set(audit.tags) & (FORBIDDEN - {"svg"}), (kind, payload)
         assert not any(name.startswith("on") or name == "style" or name in URL_ATTRIBUTES
                        for _, name, _ in audit.attributes), (kind, payload)
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_hostile_chart_labels_stay_text_in_word(make_workspace, run, tmp_path_factory, field):
+    """In a .docx the labels reach the picture's alt text and the line under
+    it: no more links, pictures or fields than harmless text gives, and the
+    alt text is the data statement, the payload in it as typed."""
+    import re
+    import zipfile
+    from html import unescape
+
+    from test_docx_xss import ACTIVE, audit
+
+    hostile = workspace(make_workspace, field, PAYLOADS)
+    assert run(hostile, "build", "--format", "docx", "--quiet").exit_code == 0
+    baseline_root = workspace(_fresh(make_workspace, tmp_path_factory), field, ["harmless text"])
+    assert run(baseline_root, "build", "--format", "docx", "--quiet").exit_code == 0
+    baseline, _ = audit(baseline_root / "output/b0.docx")
+    assert baseline["w:drawing"] == 1  # the chart is there: the audit looks at it
+    for i, payload in enumerate(PAYLOADS):
+        path = hostile / f"output/b{i}.docx"
+        tags, external = audit(path)
+        for tag in ACTIVE:
+            assert tags[tag] <= baseline[tag], (field, payload, tag)
+        assert all(t.startswith(("https://", "http://", "mailto:")) for t in external), (field, payload, external)
+        document = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+        [alt] = [unescape(a) for a in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', document)]
+        if field == "series-label":
+            assert " ".join(payload.split()) in alt, (payload, alt)  # the data statement names each point
