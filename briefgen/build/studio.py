@@ -1,6 +1,7 @@
 """Editing a workspace's records one at a time, as the browser's editor does.
 
-A `Studio` opens a record of a workspace (a reference, fact or brief) as
+A `Studio` (a `briefgen.build.catalogue.Catalogue` that can change what it
+lists) opens a record of a workspace (a reference, fact or brief) as
 plain data with the digest of its file, and takes back a `Change`: the
 record's new fields, the file it goes in and the digest the editor saw.
 
@@ -26,43 +27,20 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ruamel.yaml.error import YAMLError
+
+from briefgen.build.catalogue import Catalogue, Entry
 from briefgen.build.pipeline import BuildRequest, Checked, build, check_project
 from briefgen.errors import BriefgenError, Problem
 from briefgen.source.forms import form
 from briefgen.source.project import Project
 from briefgen.source.tree import Overlay
 from briefgen.source.writer import KINDS, SourceFile, digest
-from briefgen.source.records import kept, records_in, written
+from briefgen.source.records import kept, merged, not_editable, written
 from briefgen.source.yamltext import list_item
 
 # What names a record of each kind by its id: (the kind of record, the field).
 RENAMES = {"fact": ("brief", "sections"), "reference": ("fact", "cite")}
-POINT = re.compile(r"\[(\d{1,4})\]")  # "… go uninvestigated [12]": a numbered point of a summary
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A record as the editor lists it."""
-
-    kind: str
-    id: str
-    label: str  # its claim or title
-    file: str
-    line: int
-    tags: tuple[str, ...] = ()
-    status: str = ""
-    priority: str = ""
-    names: tuple[str, ...] = ()  # a brief's facts named in its sections; a fact's references
-    snapshot: str = ""  # a reference's snapshot
-
-
-@dataclass(frozen=True)
-class Opened:
-    kind: str
-    id: str | None  # None: a new record
-    file: str
-    digest: str
-    data: dict
 
 
 @dataclass(frozen=True)
@@ -72,17 +50,20 @@ class Change:
     file: str
     digest: str  # of the file's bytes when the record was opened
     data: dict  # every field of the form; None (or empty) for a field left empty
+    base: dict | None = None  # the form's fields as it first showed them: what it changed is what differs
 
 
 @dataclass
 class Outcome:
-    problems: list[Problem] = field(default_factory=list)  # errors and warnings, anywhere
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings the change brings, anywhere
+    existing: list[Problem] = field(default_factory=list)  # errors there before it (they do not stop a save)
     fields: dict[str, list[Problem]] = field(default_factory=dict)  # of this record, by field path
     saved: bool = False
     digest: str = ""  # the file's digest after the change was saved
-    # When the file changed on disk: the record there and as asked, as YAML,
-    # and the file's digest now.
-    conflict: tuple[str, str, str] | None = None
+    # When the record changed on disk in a field the form changed too: the
+    # record there and as asked, as YAML, the file's digest now, and the labels
+    # of the fields changed both ways.
+    conflict: tuple[str, str, str, list[str]] | None = None
     checked: Checked | None = None
     id: str = ""
     note: str = ""  # said after a save: the commit made, or why none was
@@ -92,105 +73,13 @@ class Outcome:
         return self.conflict is None and not any(p.severity == "error" for p in self.problems)
 
 
-class Studio:
+class Studio(Catalogue):
     def __init__(self, root: Path, folder: Path | None = None, commit: bool = False):
-        self.root = Path(root).resolve()
+        super().__init__(root)
         self.folder = folder
         self.commit = commit
         self.lock = threading.Lock()  # one change at a time is checked and written
         self.drafts = 0
-
-    # ------------------------------------------------------------- reading
-    def entries(self) -> list[Entry]:
-        """Every record of the workspace's source files, even one that does not validate."""
-        project = Project.open(self.root)
-        found = []
-        for rel in project.tree.files():
-            for kind, item, line in records_in(project.read_source(rel) or b""):
-                found.append(_entry(kind, item, rel, line))
-        return found
-
-    def unreadable(self) -> list[Problem]:
-        """The source files that are not YAML briefgen can read: their records cannot be edited in a form."""
-        from briefgen.source.yamlread import Bad, read_yaml
-
-        project = Project.open(self.root)
-        found = []
-        for rel in project.tree.files():
-            try:
-                read_yaml(project.read_source(rel) or b"")
-            except Bad as bad:
-                found.append(Problem(rel, bad.line, f"{bad.message}; the records of this file cannot be edited "
-                                     "here until it is fixed in a text editor", bad.code))
-            except OSError as exc:
-                found.append(Problem(rel, 0, f"cannot read the file: {exc}", "unreadable-file"))
-        return found
-
-    def open(self, kind: str, record_id: str) -> Opened:
-        for entry in self.entries():
-            if entry.kind == kind and entry.id == record_id:
-                source = SourceFile.open(self.root, entry.file)
-                return Opened(kind, record_id, entry.file, source.expected, source.get(kind, record_id) or {})
-        raise BriefgenError(self.unreadable() or
-                            Problem("", 0, f"there is no {kind} '{record_id}' in this workspace", "no-such-id"))
-
-    def new(self, kind: str, file: str) -> Opened:
-        """A new, empty record of `kind`, to go in `file`."""
-        source = SourceFile.open(self.root, file)
-        return Opened(kind, None, file, source.expected, {})
-
-    def files(self, kind: str) -> list[str]:
-        """The source files holding records of `kind`, most first."""
-        counts: dict[str, int] = {}
-        for e in self.entries():
-            if e.kind == kind:
-                counts[e.file] = counts.get(e.file, 0) + 1
-        return sorted(counts, key=lambda f: (-counts[f], f))
-
-    def file_for(self, kind: str, tags: list[str] | tuple[str, ...] = ()) -> str:
-        """Where a new record of `kind` goes by default: where records of that
-        kind with the same first tag live, else the file with most of them."""
-        entries = [e for e in self.entries() if e.kind == kind]
-        if tags:
-            same = [e.file for e in entries if e.tags[:1] == tuple(tags[:1])]
-            if same:
-                return max(set(same), key=lambda f: (same.count(f), f))
-        files = self.files(kind)
-        return files[0] if files else f"sources/{kind}s.yaml"
-
-    def users(self, kind: str, record_id: str) -> list[str]:
-        """The briefs that show a record: a brief itself, the briefs showing a
-        fact, or showing a fact that cites a reference."""
-        if kind == "brief":
-            return [record_id]
-        try:
-            checked = check_project(Project.open(self.root))
-        except BriefgenError:  # the workspace does not check: the briefs that name it
-            entries = self.entries()
-            facts = {record_id} if kind == "fact" else {e.id for e in entries if e.kind == "fact" and
-                                                         record_id in e.names}
-            return [e.id for e in entries if e.kind == "brief" and facts & set(e.names)]
-        shown = []
-        for brief_id, cited in checked.cited.items():
-            facts = [cf.fact for s in cited.sections for cf in s.facts]
-            if any(f.id == record_id if kind == "fact" else record_id in {c.ref for c in f.cite} for f in facts):
-                shown.append(brief_id)
-        return shown
-
-    def snapshot(self, ref_id: str) -> tuple[str, list[tuple[int, str]]]:
-        """The text of a reference's snapshot, as quotes are checked against it,
-        and where its numbered points end: (offset, locator)."""
-        from briefgen.source.load import load
-        from briefgen.source.review import snapshot_text
-
-        project = Project.open(self.root)
-        ref = next((r for r in load(project).references if r.id == ref_id), None)
-        if ref is None or not ref.snapshot:
-            raise BriefgenError(Problem("", 0, f"reference '{ref_id}' has no snapshot", "no-snapshot"))
-        text, problem = snapshot_text(ref, project)
-        if text is None:
-            raise BriefgenError(problem)
-        return text, [(m.start(), f"point {m.group(1)}") for m in POINT.finditer(text)]
 
     # ------------------------------------------------------------- changing
     def propose(self, change: Change) -> Outcome:
@@ -222,8 +111,8 @@ class Studio:
                 outcome.note = "; ".join(n for n in (outcome.note, self._commit(change, outcome.id, written_files)) if n)
             return outcome
 
-    def delete(self, kind: str, record_id: str, file: str, seen: str) -> Outcome:
-        """Remove a record, unless other records name it."""
+    def delete(self, kind: str, record_id: str, file: str, seen: str, base: dict | None = None) -> Outcome:
+        """Remove a record, unless other records name it (or it changed on disk since `base`)."""
         users = [e for e in self.entries() if record_id in e.names and
                  (kind, e.kind) in (("fact", "brief"), ("reference", "fact"))]
         if users:
@@ -231,7 +120,7 @@ class Studio:
             names = ", ".join(f"'{e.id}' ({e.file}:{e.line})" for e in users)
             return Outcome([Problem(file, 0, f"{kind} '{record_id}' cannot be deleted: the {what} {names} use it; "
                                     f"take it out of them first", "in-use", subject=record_id)])
-        return self.save(Change(kind, record_id, file, seen, {}))
+        return self.save(Change(kind, record_id, file, seen, {}, base))
 
     def preview(self, change: Change, stem: str, checked: Checked | None = None) -> Path | None:
         """Brief `stem`'s HTML with `change` made (not saved): the file, or
@@ -257,12 +146,19 @@ class Studio:
             if any(p.code == "changed-on-disk" for p in exc.problems):
                 return Outcome(conflict=self._conflict(change)), {}
             return self._placed(Outcome(list(exc.problems)), change), {}
+        except YAMLError as exc:  # briefgen's reader takes it, the round-trip writer's parser does not
+            return self._placed(Outcome([not_editable(change.file, exc)]), change), {}
+        except OSError as exc:  # a name the file system refuses, say
+            return self._placed(Outcome([Problem(change.file, 0, f"cannot use this file: {exc.strerror or exc}",
+                                                 "bad-path")]), change), {}
         outcome = Outcome(id=str((change.data or {}).get("id") or change.id or ""))
         try:
             outcome.checked = check_project(self._project(sources))
             outcome.problems = list(outcome.checked.warnings)
         except BriefgenError as exc:
-            outcome.problems = list(exc.problems)
+            before = {_same_problem(p) for p in self._problems_now()}  # what the change did not bring
+            outcome.problems = [p for p in exc.problems if _same_problem(p) not in before]
+            outcome.existing = [p for p in exc.problems if _same_problem(p) in before]
         renamed = [f"{e.kind} '{e.id}'" for rel, source in sources.items() for e in self._renamed.get(rel, ())]
         if renamed:
             outcome.note = "its new id is written in " + ", ".join(renamed) + " too"
@@ -273,13 +169,33 @@ class Studio:
         that name it by an id the change renames."""
         if change.kind not in KINDS:
             raise BriefgenError(Problem("", 0, f"'{change.kind}' is not a kind of record", "bad-kind"))
-        source = SourceFile.open(self.root, change.file, change.digest)
+        if any(part.startswith(".") and part != ".." for part in change.file.replace("\\", "/").split("/")):
+            raise BriefgenError(Problem(change.file, 0, "a source file's name and folders may not start with a "
+                                        "dot", "bad-path"))
+        try:
+            source = SourceFile.open(self.root, change.file, change.digest)
+        except BriefgenError as exc:  # changed on disk since the form opened: merged field by field below
+            if not _changed(exc) or (change.id and change.base is None):
+                raise
+            source = SourceFile.open(self.root, change.file)
+            if change.id and source.get(change.kind, change.id) is None:
+                raise  # gone from the file
         self._renamed: dict[str, list[Entry]] = {}
+        old = source.get(change.kind, change.id) if change.id else None
+        mine = dict(change.data)
+        if old is not None and change.base is not None:
+            spec = form(change.kind)
+            if "URL" in old:  # the web address as CSL-JSON spells it: kept so
+                mine["URL"], base = mine.pop("url", None), {**change.base, "URL": change.base.get("url")}
+            else:
+                base = change.base
+            mine, clashes = merged(spec, old, base, mine if change.data else {k: None for k in old})
+            if clashes and source.expected != change.digest:
+                raise BriefgenError(Problem(change.file, 0, "changed on disk", "changed-on-disk"))
         if not change.data:  # removed
             source.remove(change.kind, change.id or "")
             return {change.file: source}
-        old = source.get(change.kind, change.id) if change.id else None
-        data = kept(form(change.kind), old or {}, change.data)
+        data = kept(form(change.kind), old or {}, mine)
         new_id = data.get("id")
         if not isinstance(new_id, str) or not new_id:
             raise BriefgenError(Problem(change.file, 0, f"a {change.kind} needs an id", "missing-field",
@@ -319,8 +235,8 @@ class Studio:
     def _placed(self, outcome: Outcome, change: Change) -> Outcome:
         """The problems of the edited record, by the field they concern."""
         ids = {change.id, outcome.id} - {None, ""}
-        for p in outcome.problems:
-            if p.code == "duplicate-id" and p.subject in ids and p.path != change.file:
+        for p in outcome.problems + outcome.existing:
+            if p.code == "duplicate-id" and (p.subject in ids or not p.subject):
                 outcome.fields.setdefault("id", []).append(p)  # the other record is elsewhere: this id is taken
             elif p.path == change.file and (p.subject in ids or (not p.subject and p.field and "." not in p.field)):
                 at = p.field.split(".", 1)[1] if "." in p.field else (p.field if "[" not in p.field else "")
@@ -329,11 +245,21 @@ class Studio:
 
     def _conflict(self, change: Change) -> tuple[str, str, str]:
         source = SourceFile.open(self.root, change.file)
-        nl = "\n"
         shown = written(source.text, change.kind, change.id) if change.id else None
-        mine = list_item({k: v for k, v in change.data.items() if v not in (None, [], {})}, 0, nl) \
-            if change.data else "(deleted)"
-        return shown or "(not in the file)", mine, source.expected
+        disk = source.get(change.kind, change.id) if change.id else None
+        mine = list_item({k: v for k, v in kept(form(change.kind), disk or {}, change.data).items()
+                          if v is not None}, 0, "\n") if change.data else "(deleted)"
+        clashes = merged(form(change.kind), disk, change.base, change.data)[1] \
+            if disk and change.base is not None and change.data else []
+        return shown or "(not in the file)", mine, source.expected, clashes
+
+    def _problems_now(self) -> list[Problem]:
+        """The errors of the workspace as it is on disk."""
+        try:
+            check_project(Project.open(self.root))
+        except BriefgenError as exc:
+            return [p for p in exc.problems if p.severity == "error"]
+        return []
 
     def _commit(self, change: Change, record_id: str, files: list[str]) -> str:
         if not self.commit:
@@ -356,17 +282,10 @@ class Studio:
         return f"committed: {message}"
 
 
-def _entry(kind: str, item: dict, rel: str, line: int) -> Entry:
-    tags = tuple(t for t in item.get("tags") or () if isinstance(t, str)) if isinstance(item.get("tags"), list) else ()
-    if kind == "brief":
-        names = tuple(f for s in item.get("sections") or () if isinstance(s, dict)
-                      for f in (s.get("facts") or ()) if isinstance(f, str)) \
-            if isinstance(item.get("sections"), list) else ()
-    elif kind == "fact":
-        names = tuple(c.get("ref") for c in item.get("cite") or () if isinstance(c, dict) and
-                      isinstance(c.get("ref"), str)) if isinstance(item.get("cite"), list) else ()
-    else:
-        names = ()
-    label = item.get("claim") if kind == "fact" else item.get("title")
-    return Entry(kind, item["id"], str(label or ""), rel, line, tags, str(item.get("status") or ""),
-                 str(item.get("priority") or ""), names, str(item.get("snapshot") or ""))
+def _changed(exc: BriefgenError) -> bool:
+    return any(p.code == "changed-on-disk" for p in exc.problems)
+
+
+def _same_problem(p: Problem) -> tuple:
+    """A problem, told apart from others by what it says, not by its line (which an edit may move)."""
+    return p.path, p.code, p.subject, re.sub(r"(line |\.ya?ml:)\d+", r"\1#", p.message)

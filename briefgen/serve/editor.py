@@ -27,6 +27,8 @@ from briefgen.source.project import Project
 from briefgen.source.writer import KINDS
 
 MAX_BODY = 1_000_000  # bytes: a record is a few kB
+MAX_DEPTH = 8  # levels of lists and mappings in a record (a brief's section's facts: 4)
+MAX_VALUES = 5_000  # values in one record
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 TITLES = {"fact": "Facts", "reference": "References", "brief": "Briefs"}
 
@@ -39,7 +41,8 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
         groups = [{"kind": k, "title": TITLES[k], "entries": [e for e in entries if e.kind == k]}
                   for k in ("fact", "reference", "brief")]
         unreadable = [str(p) for p in await run_in_threadpool(studio.unreadable)]
-        return render("records.html", title="Edit", groups=groups, unreadable=unreadable)
+        deleted = request.query_params.get("deleted", "")[:200] or None
+        return render("records.html", title="Edit", groups=groups, unreadable=unreadable, deleted=deleted)
 
     async def record(request: Request) -> Response:
         kind, record_id = request.path_params["kind"], request.path_params["id"]
@@ -94,7 +97,7 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
         return studio.save(change), None
 
     def delete(change: Change, preview: str | None):
-        return studio.delete(change.kind, change.id or "", change.file, change.digest), None
+        return studio.delete(change.kind, change.id or "", change.file, change.digest, change.base), None
 
     async def draft(request: Request) -> Response:
         stem = request.path_params["stem"]
@@ -117,37 +120,58 @@ def routes(studio: Studio, render, headers: dict, document_policy: str, not_foun
 
 
 async def _change(request: Request) -> tuple[Change | Response, str | None]:
-    body = await request.body()
     refused = lambda why: (JSONResponse({"error": why}, 400), None)  # noqa: E731
-    if len(body) > MAX_BODY:
-        return refused("the change is too large")
+    body = b""
+    async for chunk in request.stream():  # never more than MAX_BODY in memory
+        body += chunk
+        if len(body) > MAX_BODY:
+            return refused("the change is too large")
     try:
         asked = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return refused("the change is not JSON")
     if not isinstance(asked, dict):
         return refused("the change is not a JSON object")
-    kind, record_id, file, seen, data = (asked.get(k) for k in ("kind", "id", "file", "digest", "data"))
+    kind, record_id, file, seen, data, base = (asked.get(k) for k in ("kind", "id", "file", "digest", "data", "base"))
     preview = asked.get("preview")
     if kind not in KINDS or not isinstance(file, str) or not isinstance(seen, str) \
             or not isinstance(record_id, (str, type(None))) or not isinstance(data, (dict, type(None))) \
-            or not isinstance(preview, (str, type(None))):
+            or not isinstance(base, (dict, type(None))) or not isinstance(preview, (str, type(None))):
         return refused("the change does not say which record it is, in which file, as seen when")
+    if not _modest(data) or not _modest(base):
+        return refused("the change is nested too deeply or holds too many values for one record")
     if preview is not None and not SLUG.fullmatch(preview):
         preview = None
-    return Change(kind, record_id or None, file, seen, data or {}), preview
+    return Change(kind, record_id or None, file, seen, data or {}, base), preview
+
+
+def _modest(value: object, depth: int = 0, budget: list | None = None) -> bool:
+    """Whether a record's values stay within what a form can make: a few
+    levels of lists and mappings, and at most MAX_VALUES values in all."""
+    budget = [MAX_VALUES] if budget is None else budget
+    budget[0] -= 1
+    if depth > MAX_DEPTH or budget[0] < 0:
+        return False
+    if isinstance(value, dict):
+        return all(_modest(v, depth + 1, budget) for v in value.values())
+    if isinstance(value, list):
+        return all(_modest(v, depth + 1, budget) for v in value)
+    return True
 
 
 def _answer(outcome: Outcome, draft: Path | None) -> dict:
+    existing = set(outcome.existing)
+
     def shown(p: Problem) -> dict:
-        return {"text": str(p), "message": p.message, "where": f"{p.path}:{p.line}" if p.line else p.path,
-                "severity": p.severity, "field": p.field}
+        return {"text": str(p), "message": _plain_words(p.message), "where": f"{p.path}:{p.line}" if p.line else p.path,
+                "severity": p.severity, "field": p.field, "existing": p in existing}
 
     answer = {"ok": outcome.ok, "saved": outcome.saved, "digest": outcome.digest, "id": outcome.id,
               "note": outcome.note, "problems": [shown(p) for p in outcome.problems],
+              "existing": [shown(p) for p in outcome.existing],
               "fields": {path: [shown(p) for p in found] for path, found in outcome.fields.items()}}
     if outcome.conflict:
-        answer["conflict"] = dict(zip(("disk", "mine", "digest"), outcome.conflict))
+        answer["conflict"] = dict(zip(("disk", "mine", "digest", "both"), outcome.conflict))
     if draft is not None:
         answer["draft"] = f"/_/draft/{draft.stem}.html?v={draft.stat().st_mtime_ns}"
     return answer
@@ -197,6 +221,12 @@ def _snapshot_files(root: Path) -> list[str]:
         return []
     return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*")
                   if p.suffix.lower() in SNAPSHOT_TYPES and p.is_file() and not p.is_symlink())[:500]
+
+
+def _plain_words(message: str) -> str:
+    """A problem's message as a form shows it beside its field: without the
+    record's name in front ("fact 'few-convicted': "), which the form says."""
+    return re.sub(r"^(fact|brief|reference) '[^']*': ", "", message)
 
 
 def _text(problems: list[Problem]) -> str:

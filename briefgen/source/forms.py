@@ -93,7 +93,7 @@ def _field(name: str, prop: dict, model: str, defs: dict, required: bool) -> Fie
             sub = item_schema["$ref"].rsplit("/", 1)[1]
             item = _group(name, LABELS.get(sub.lower(), sub), defs[sub], sub, defs, True)
         else:
-            item = Field(name, label, widget=widget or "text")
+            item = Field(name, label[:-1] if label.endswith("s") else label, widget=widget or "text")
         return Field(name, label, help, required, "list", item=item, min_items=kind.get("minItems", 0),
                      max_items=kind.get("maxItems"))
     if widget:

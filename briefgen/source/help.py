@@ -13,7 +13,7 @@ HELP: dict[str, dict[str, str]] = {
         "id": "A short name for this fact, used by briefs to pick it: lowercase letters, digits and hyphens "
               "(one-in-four-children). It must not be used by any other record.",
         "claim": "The fact as it will be printed, in one or two sentences. Say who said it (\"According to the "
-                 "segment, …\") and write only what the source supports.",
+                 "segment, …\") and write only what the source supports. *Words between stars* print in italics.",
         "detail": "Optional background printed with the claim in fact sheets: what the source does not say, or what "
                   "to check before relying on it.",
         "tags": "Topics this fact is about (section-230, child-safety). Briefs select facts by tag.",

@@ -8,6 +8,7 @@ indented like their neighbours.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Mapping
@@ -53,6 +54,8 @@ def scalar(value: object, flow: bool, style: str | None = None, col: int = 0) ->
             value = (LiteralScalarString if style == "|" else FoldedScalarString)(value)
         else:
             value = value if plain else DoubleQuotedScalarString(value)
+    elif isinstance(value, dt.date):
+        pass  # written bare, as a date: a string that looks like one would be quoted
     elif not isinstance(value, (int, float)) or isinstance(value, bool):
         value = str(value).lower() if isinstance(value, bool) else str(value)
     if flow:

@@ -77,7 +77,8 @@ def test_a_sourced_fact_is_added_to_the_one_pager_without_touching_yaml(server, 
 
     # A new fact; its tag puts it with the other facts about survivors.
     page.goto(f"{server.url}/edit/new/fact")
-    page.wait_for_function("() => Number(document.body.dataset.checks || 0) >= 1", timeout=WAIT)
+    page.wait_for_function("() => document.body.dataset.ready === 'yes'", timeout=WAIT)
+    expect(page.locator("#check-summary")).to_be_empty()  # nothing is wrong before anything is typed
     page.get_by_label("Id").first.fill("reports-delayed")
     page.locator("#f-claim").fill("Witnesses at the hearing said that reports are often delayed by weeks.")
     page.locator("#f-tags button[data-add]").focus()
@@ -168,25 +169,34 @@ def test_a_save_that_breaks_the_check_is_refused_at_the_field(server, page):
     expect(page.locator("#f-priority")).to_have_value("9")
 
 
-def test_a_file_changed_on_disk_since_the_form_opened_is_not_overwritten(server, page):
+def test_an_edit_on_disk_meanwhile_is_kept_and_a_clash_is_shown(server, page):
     path = server.root / "sources/facts/online-exploitation.yaml"
     page.goto(f"{server.url}/edit/fact/few-convicted")
     page.wait_for_function("() => Number(document.body.dataset.checks || 0) >= 1", timeout=WAIT)
+    # someone else raises the priority, with a comment, while the form is open
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    priority: 1\n", "    priority: 2   # raised by a colleague\n", 1), encoding="utf-8")
     page.locator("#f-detail").fill("Added in the browser.")
-    path.write_text(path.read_text(encoding="utf-8").replace("priority: 1", "priority: 2", 1), encoding="utf-8")
+    page.locator("[data-save]").first.click()
+    expect(page.locator("[data-state]").first).to_have_text("Saved", timeout=WAIT)
+    after = path.read_text(encoding="utf-8")
+    assert "priority: 2   # raised by a colleague" in after and "detail: Added in the browser." in after
+    # now both change the priority: nothing is written until the user chooses
+    path.write_text(after.replace("priority: 2   # raised by a colleague", "priority: 4   # raised again", 1),
+                    encoding="utf-8")
     theirs = path.read_bytes()
+    page.locator("#f-priority").fill("3")
     page.locator("[data-save]").first.click()
     conflict = page.locator("[data-conflict]")
     expect(conflict).to_be_visible(timeout=WAIT)
-    expect(conflict.locator("[data-disk]")).to_contain_text("priority: 2")
-    expect(conflict.locator("[data-mine]")).to_contain_text("Added in the browser.")
+    expect(conflict.locator("[data-both]")).to_contain_text("Changed both on disk and by you: Priority")
+    expect(conflict.locator("[data-disk]")).to_contain_text("priority: 4   # raised again")
     assert path.read_bytes() == theirs
-    expect(page.locator("#f-detail")).to_have_value("Added in the browser.")
-    # keeping one's own version changes only this fact's fields, over the other edit
+    expect(page.locator("#f-priority")).to_have_value("3")
     conflict.locator("[data-overwrite]").click()
     expect(page.locator("[data-state]").first).to_have_text("Saved", timeout=WAIT)
-    text = path.read_text(encoding="utf-8")
-    assert "detail: Added in the browser." in text
+    assert "    priority: 3" in path.read_text(encoding="utf-8")
+    assert [e for e in page.errors if "409 (Conflict)" not in e] == []  # the browser logs the refused save
 
 
 def test_axe_finds_nothing_in_a_form_showing_problems(server):

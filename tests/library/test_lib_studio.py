@@ -117,7 +117,7 @@ def test_a_file_changed_on_disk_is_not_overwritten(root):
                     as_form_sends({**opened.data, "claim": "According to the segment, few are convicted."}))
     outcome = studio.save(change)
     assert not outcome.saved and outcome.conflict is not None
-    disk, mine, now = outcome.conflict
+    disk, mine, now, both = outcome.conflict
     assert "priority: '4'" in disk or "priority: 4" in disk
     assert "few are convicted" in mine and now == digest(theirs)
     assert path.read_bytes() == theirs
@@ -236,3 +236,79 @@ def test_renaming_a_reference_renames_it_in_the_citations_that_cite_it(root):
     assert outcome.saved, outcome.problems
     text = (root / "sources/facts/online-exploitation.yaml").read_text(encoding="utf-8")
     assert "ref: usc-47-230" not in text and "ref: section-230" in text
+
+
+def test_an_edit_made_on_disk_meanwhile_is_merged_field_by_field(root):
+    """With what the form first showed (`base`), a field only the file changed keeps the file's value, a
+    field only the form changed takes the form's; a change to another record of the file is no conflict."""
+    studio = Studio(root)
+    opened = studio.open("fact", "few-convicted")
+    base = as_form_sends(opened.data)
+    path = root / EXPLOITATION
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    priority: 1\n    cite:\n      - ref: msnbc-2025-08-24\n        locator: point 12",
+                        "    priority: 2   # raised by a colleague\n    cite:\n      - ref: msnbc-2025-08-24\n"
+                        "        locator: point 12", 1)
+    path.write_text(text.replace("kind: recommendation", "kind: recommendation  # checked", 1), encoding="utf-8")
+    mine = {**base, "detail": "Added in the form."}
+    outcome = studio.save(Change("fact", "few-convicted", opened.file, opened.digest, mine, base))
+    assert outcome.saved and outcome.conflict is None, outcome.problems
+    after = path.read_text(encoding="utf-8")
+    assert "priority: 2   # raised by a colleague" in after and "detail: Added in the form." in after
+    assert "kind: recommendation  # checked" in after
+
+
+def test_a_field_changed_both_ways_is_a_conflict_naming_it(root):
+    studio = Studio(root)
+    opened = studio.open("fact", "few-convicted")
+    base = as_form_sends(opened.data)
+    path = root / EXPLOITATION
+    path.write_text(path.read_text(encoding="utf-8").replace("    priority: 1\n    cite:", "    priority: 2\n    cite:", 1),
+                    encoding="utf-8")
+    theirs = path.read_bytes()
+    change = Change("fact", "few-convicted", opened.file, opened.digest, {**base, "priority": 4}, base)
+    outcome = studio.save(change)
+    assert not outcome.saved and outcome.conflict[3] == ["Priority"]
+    assert path.read_bytes() == theirs
+    # choosing one's own: saved over the file as it is now, this field the form's
+    outcome = studio.save(Change(change.kind, change.id, change.file, outcome.conflict[2], change.data, base))
+    assert outcome.saved and b"    priority: 4\n    cite:" in path.read_bytes()
+
+
+def test_existing_problems_elsewhere_do_not_stop_an_unrelated_save(root):
+    studio = Studio(root)
+    maxwell = root / "sources/facts/maxwell-case.yaml"
+    maxwell.write_text(maxwell.read_text(encoding="utf-8").replace(
+        'quote: "The interviewer', 'quote: "Words the summary never had. The interviewer', 1), encoding="utf-8")
+    opened = studio.open("fact", "few-convicted")
+    base = as_form_sends(opened.data)
+    outcome = studio.save(Change("fact", "few-convicted", opened.file, opened.digest, {**base, "priority": 2}, base))
+    assert outcome.saved, outcome.problems
+    assert [p.code for p in outcome.existing] == ["quote-mismatch"] and outcome.problems == []
+    # a problem the change brings still stops it
+    opened = studio.open("fact", "few-convicted")
+    base = as_form_sends(opened.data)
+    outcome = studio.save(Change("fact", "few-convicted", opened.file, opened.digest, {**base, "priority": 9}, base))
+    assert not outcome.saved and "priority" in outcome.fields
+
+
+def test_a_file_the_writer_cannot_rewrite_is_named_not_crashed_on(root):
+    path = root / "sources/facts/tabbed.yaml"
+    path.write_text("facts:\n  - id: tabbed\n    claim: A claim.\n    tags: [t]\n    status: draft\t# a note\n"
+                    "    cite: [{ref: msnbc-2025-08-24}]\n", encoding="utf-8")
+    studio = Studio(root)
+    assert any(p.path == "sources/facts/tabbed.yaml" for p in studio.unreadable())
+    outcome = studio.save(Change("fact", None, "sources/facts/tabbed.yaml", digest(path.read_bytes()), new_fact()))
+    assert not outcome.saved and outcome.problems[0].code == "not-editable", outcome.problems
+
+
+def test_hidden_files_and_odd_values_are_refused_plainly(root):
+    studio = Studio(root)
+    for rel in ("sources/.git/x.yaml", "sources/facts/.hidden.yaml", "sources/./facts/online-exploitation.yaml"):
+        outcome = studio.save(Change("fact", None, rel, "missing", new_fact()))
+        assert not outcome.saved and outcome.problems[0].code == "bad-path", rel
+    opened = studio.new("fact", EXPLOITATION)
+    outcome = studio.save(Change("fact", None, EXPLOITATION, opened.digest, new_fact(claim=12345)))
+    assert outcome.saved and studio.open("fact", "survivors-silenced").data["claim"] == "12345"
+    outcome = studio.save(Change("fact", None, "sources/" + "x" * 300 + ".yaml", "missing", new_fact(id="other")))
+    assert not outcome.saved and outcome.problems[0].code == "bad-path"

@@ -147,6 +147,9 @@
     return answer;
   }
 
+  // What the server is asked: the record's fields now, and as the form
+  // first showed them (so that a field the form did not change keeps what
+  // the file says, even if someone changed it meanwhile).
   function change(record, extra) {
     return Object.assign({
       kind: record.dataset.kind,
@@ -154,6 +157,7 @@
       file: record.dataset.file,
       digest: record.dataset.digest,
       data: collect(record),
+      base: record.base || null,
     }, extra || {});
   }
 
@@ -187,7 +191,7 @@
       if (!el) return;
       found.forEach((p) => placed.add(p.text));
       const err = $$(el, "[data-err]").find((e) => e.closest(".field") === el);
-      if (err) err.textContent = found.map((p) => (p.severity === "error" ? "" : "Warning: ") + p.message + ` (${p.where})`).join(" ");
+      if (err) err.textContent = found.map((p) => (p.existing ? "Already so before this change: " : p.severity === "error" ? "" : "Warning: ") + p.message + ` (${p.where})`).join(" ");
       el.classList.add("invalid");
       const c = control(el);
       if (c && found.some((p) => p.severity === "error")) c.setAttribute("aria-invalid", "true");
@@ -195,6 +199,7 @@
       if (fold) fold.open = true;
       atFields.push([el, found]);
     });
+    const existing = answer.existing || [];
     const errors = (answer.problems || []).filter((p) => p.severity === "error");
     const warnings = (answer.problems || []).filter((p) => p.severity !== "error");
     const heading = document.createElement("p");
@@ -230,6 +235,22 @@
       list.appendChild(li);
     });
     if (list.children.length) summary.appendChild(list);
+    if (existing.length) {
+      const note = document.createElement("p");
+      note.className = "existing";
+      note.textContent = `Already in the workspace before this change (${existing.length}; they do not stop saving, but the documents cannot be built until they are fixed):`;
+      summary.appendChild(note);
+      const older = document.createElement("ul");
+      existing.forEach((p) => {
+        const li = document.createElement("li");
+        li.textContent = p.message + " ";
+        const code = document.createElement("code");
+        code.textContent = p.where;
+        li.appendChild(code);
+        older.appendChild(li);
+      });
+      summary.appendChild(older);
+    }
   }
 
   // ------------------------------------------------------------ one record's form
@@ -277,6 +298,13 @@
       if (answer.status === 409 && answer.conflict) return conflict(answer);
       show(record, answer);
       if (answer.draft) showDraft(answer.draft);
+      if (isMain && unsaved && dirty) {
+        const stale = !answer.draft;
+        unsaved.querySelector("[data-unsaved-text]").textContent = stale
+          ? "the preview still shows the last version that checked: fix the problems to see your change."
+          : "the preview shows your changes, not yet saved.";
+        if (frameBox) frameBox.classList.toggle("behind", stale);
+      }
       document.body.dataset.checks = String(Number(document.body.dataset.checks || 0) + 1);
     }
 
@@ -296,6 +324,10 @@
       }
       $(panel, "[data-disk]").textContent = answer.conflict.disk;
       $(panel, "[data-mine]").textContent = answer.conflict.mine;
+      const both = answer.conflict.both || [];
+      $(panel, "[data-both]").textContent = both.length
+        ? `Changed both on disk and by you: ${both.join(", ")}. Saving yours keeps your ${both.length === 1 ? "value" : "values"} there, and every other change on disk.`
+        : "This record is no longer in the file as it was.";
       panel.dataset.digest = answer.conflict.digest;
       panel.hidden = false;
       if (state) state.textContent = "Not saved: the file changed on disk";
@@ -318,6 +350,7 @@
       }
       dirty = false;
       record.dataset.digest = answer.digest;
+      record.base = collect(record);
       if (state) state.textContent = "Saved" + (answer.note ? ` (${answer.note})` : "");
       if (unsaved && isMain) unsaved.hidden = true;
       const panel = document.querySelector("[data-conflict]");
@@ -350,8 +383,10 @@
         const tags = collect(record).tags || [];
         const target = $(record, "[data-target-file]");
         const file = tags.length && data.tagFiles[tags[0]];
-        if (target && file && [...target.options].some((o) => o.value === file)) {
+        if (target && file && target.value !== file && [...target.options].some((o) => o.value === file)) {
           target.value = file;
+          const said = $(record, "[data-target-note]");
+          if (said) said.textContent = `Changed to where the facts tagged '${tags[0]}' are.`;
           record.dataset.file = file;
           record.dataset.digest = (data.digests || {})[file] || record.dataset.digest;
         }
@@ -389,7 +424,7 @@
       } else if (b.matches("[data-delete]")) {
         if (!confirm(`Delete this ${record.dataset.kind}? It is removed from its file.`)) return;
         const answer = await post("/_/edit/delete", change(record));
-        if (answer.saved) location.href = "/edit";
+        if (answer.saved) location.href = `/edit?deleted=${encodeURIComponent(record.dataset.kind + " '" + record.dataset.id + "'")}`;
         else if (answer.status === 409 && answer.conflict) conflict(answer);
         else {
           show(record, answer);
@@ -439,6 +474,29 @@
       const search = e.target.closest("[data-picker-search]");
       if (search) pickerResults(search);
     });
+    // In the fact picker: Enter adds the first fact found, the arrows move
+    // through those found, Escape clears the search.
+    record.addEventListener("keydown", (e) => {
+      const picker = e.target.closest("[data-fact-picker]");
+      if (!picker) return;
+      const buttons = $$(picker, "[data-pick]");
+      const at = buttons.indexOf(e.target);
+      if (e.key === "Enter" && e.target.matches("[data-picker-search]")) {
+        e.preventDefault();
+        if (buttons[0]) buttons[0].click();
+      } else if (e.key === "ArrowDown" && buttons.length) {
+        e.preventDefault();
+        buttons[Math.min(at + 1, buttons.length - 1)].focus();
+      } else if (e.key === "ArrowUp" && at >= 0) {
+        e.preventDefault();
+        (at === 0 ? $(picker, "[data-picker-search]") : buttons[at - 1]).focus();
+      } else if (e.key === "Escape") {
+        const search = $(picker, "[data-picker-search]");
+        search.value = "";
+        $(picker, "[data-picker-results]").textContent = "";
+        search.focus();
+      }
+    });
 
     if (isMain) {
       if (briefPick) briefPick.addEventListener("change", () => check());
@@ -453,9 +511,17 @@
         if (dirty) e.preventDefault();
       });
       relabel(record);
-      check();
+      record.base = collect(record);
+      if (record.dataset.id) check(); // a new record is checked once something is typed
+      document.addEventListener("keydown", (e) => {
+        if ((e.ctrlKey || e.metaKey) && e.key === "s") {
+          e.preventDefault();
+          save();
+        }
+      });
     } else {
       relabel(record);
+      record.base = collect(record);
     }
     return { check };
   }
@@ -622,6 +688,9 @@
   document.addEventListener("DOMContentLoaded", () => {
     $$(document, "[data-record]").forEach(setUp);
     $$(document, "[data-snapshot-panel]").forEach(setUpSnapshot);
+    document.body.dataset.ready = "yes";
+    const done = $(document, "[data-done]");
+    if (done) done.focus();
     const filter = $(document, "[data-record-filter]");
     if (filter) setUpFilter(filter);
   });
