@@ -230,3 +230,17 @@ def test_a_passage_chosen_in_a_references_stored_text_starts_a_new_fact(server, 
         "The interviewer's behavior of finishing Maxwell's sentences was considered abnormal in such investigations")
     expect(page.locator("#f-cite-0-locator")).to_have_value("point 10")
     assert page.errors == []
+
+
+def test_no_editor_page_is_wider_than_a_phone(server):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        pg = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        widths = {}
+        for path in ("/edit", "/edit/fact/one-in-four-children", f"/edit/brief/{ONE_PAGER}",
+                     "/edit/reference/msnbc-2025-08-24", "/edit/new/fact"):
+            pg.goto(server.url + path)
+            pg.wait_for_function("() => document.body.dataset.ready === 'yes'", timeout=WAIT)
+            widths[path] = pg.evaluate("document.documentElement.scrollWidth")
+        browser.close()
+    assert all(w <= 390 for w in widths.values()), widths
