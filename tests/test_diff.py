@@ -369,11 +369,12 @@ def test_changes_since_an_unknown_version_is_an_error(repo, run):
     assert (result.exit_code, result.stderr) == (
         1, f"--changes-since 'nope' is not a git revision of the repository holding {repo}\n")
     edit(repo, "sources/briefs.yaml", "    max_pages: 1\n", "    max_pages: 1\n    changes_since: nope\n")
+    message = ("sources/briefs.yaml:12: brief 'section-230-one-pager': changes_since: 'nope' is not 'last-build', "
+               "a release, a folder or a git revision of this workspace\n")
     result = run(repo, "build", "--format", "html")
-    assert (result.exit_code, result.stderr) == (
-        1, f"sources/briefs.yaml:12: brief 'section-230-one-pager': changes_since: 'nope' is not a git revision of "
-           f"the repository holding {repo}\n")
+    assert (result.exit_code, result.stderr) == (1, message)
     assert not (repo / "output").exists()
+    assert run(repo, "check").stderr == message  # check says so too, before any build
 
 
 def test_changes_since_the_last_build_needs_no_git(tmp_path, run):

@@ -25,7 +25,7 @@ from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
 from briefgen.build.folder import OutputFolder, Remembered
 from briefgen.build.resident import resident_jobs
-from briefgen.build.since import mark_changes
+from briefgen.build.since import mark_changes, version_problems
 from briefgen.compose.cite import CitedBrief, aged, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
@@ -60,7 +60,7 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             base = check(sources, project)
         except BriefgenError as exc:  # the styles named are checked in the same run
             raise BriefgenError(sorted(set(exc.problems + style_problems(project, sources.briefs)))) from None
-        if problems := style_problems(project, base.briefs.values()):
+        if problems := style_problems(project, base.briefs.values()) + version_problems(project, base.briefs.values()):
             raise BriefgenError(sorted(problems))  # as check's own: before the trust checks and their warnings
         selector = Selector(base)
         cited, problems = {}, []

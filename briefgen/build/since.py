@@ -21,7 +21,7 @@ from briefgen.paths import SOURCES_DIR
 from briefgen.source.check import FactBase
 from briefgen.source.load import paused_gc
 from briefgen.source.project import Project
-from briefgen.source.versions import open_version
+from briefgen.source.versions import open_version, version_exists
 
 
 def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, selector: Selector, project: Project,
@@ -78,6 +78,26 @@ def mark_changes(planned: list[Job], resident: list[Job], base: FactBase, select
     if problems:
         raise BriefgenError(sorted(set(problems)))
     return (*jobs, warnings)
+
+
+def version_problems(project: Project, briefs) -> list[Problem]:
+    """An error at each brief's `changes_since` that names no version: not
+    'last-build', a folder, a release or a git revision of the workspace.
+    (Cheap: nothing is loaded; a version that exists but does not load is
+    the build's to report.)"""
+    known: dict[str, bool] = {}
+    found = []
+    for brief in briefs:
+        spec = brief.changes_since
+        if not spec or spec == LAST_BUILD:
+            continue
+        if spec not in known:
+            known[spec] = Path(spec).is_dir() or version_exists(project.root, spec)
+        if not known[spec]:
+            found.append(brief.problem(("changes_since",), f"brief '{brief.id}': changes_since: '{spec}' is not "
+                                       "'last-build', a release, a folder or a git revision of this workspace",
+                                       "unknown-version"))
+    return found
 
 
 def _stored_manifests(spec: str) -> dict[str, dict] | None:

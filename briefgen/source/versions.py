@@ -81,6 +81,12 @@ def _open(root: Path, spec: str | None, memo: dict) -> Version:
     return _loaded(Version(spec, _revision_label(root, spec), Project.open(root, tree)), spec + ":", memo)
 
 
+def version_exists(root: Path, spec: str) -> bool:
+    """Whether `spec` names a stored release or a git revision (or release tag) of the workspace at `root`."""
+    return (Path(root) / RELEASES_DIR / spec / SOURCES_DIR).is_dir() or _is_revision(root, spec) \
+        or _is_revision(root, RELEASE_TAG + spec)
+
+
 def _prefix(folder: Path) -> str:
     text = folder.as_posix().rstrip("/")
     return text + "/"
