@@ -224,9 +224,19 @@ def _snapshot_files(root: Path) -> list[str]:
 
 
 def _plain_words(message: str) -> str:
-    """A problem's message as a form shows it beside its field: without the
-    record's name in front ("fact 'few-convicted': "), which the form says."""
-    return re.sub(r"^(fact|brief|reference) '[^']*': ", "", message)
+    """A problem's message as a form shows it: without the record's name in
+    front ("fact 'few-convicted': "), which the form says, and a missing
+    field by its label in the form."""
+    message = re.sub(r"^(fact|brief|reference) '[^']*': ", "", message)
+    fields = {f.key: f for kind in KINDS for f in form(kind).children}
+
+    def missing(m: re.Match) -> str:
+        f = fields.get(m[1])
+        if f is None:
+            return m[0]
+        return f"{f.label}: add at least one" if f.widget == "list" else f"{f.label} must be filled in"
+
+    return re.sub(r"^missing required field '([^']+)'", missing, message)
 
 
 def _text(problems: list[Problem]) -> str:
