@@ -123,6 +123,12 @@ def test_brief_names_unknown_fact(make_workspace, refused, sections, expected_li
     assert refused(make_workspace(briefs=brief_two(sections))) == [expected_line]
 
 
+def test_a_fact_listed_twice_in_a_section_is_an_error(make_workspace, refused):
+    sections = "      - heading: H\n        facts:\n          - fact-a\n          - fact-c\n          - fact-a\n"
+    assert refused(make_workspace(briefs=brief_two(sections))) == [
+        "sources/briefs.yaml:20: brief 'brief-two' lists fact 'fact-a' twice in the section 'H'"]
+
+
 def test_brief_names_retired_and_disputed_facts(make_workspace, refused):
     facts = (FACT + "    status: retired\n"
              + FACT.replace("facts:\n", "").replace("zz", "yy") + "    status: disputed\n")

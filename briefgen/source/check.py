@@ -156,7 +156,10 @@ def _check_brief(brief: Brief, ws: FactBase, labels, templates: set[str], invali
     for s, section in enumerate(brief.sections):
         for i, fact_id in enumerate(section.facts or ()):
             fact = ws.facts.get(fact_id)
-            if fact is None and fact_id not in invalid:
+            if fact_id in (section.facts or ())[:i]:
+                out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' lists fact '{fact_id}' "
+                                    f"twice in the section '{section.heading}'", "repeated-fact"))
+            elif fact is None and fact_id not in invalid:
                 out.append(_problem(brief, ("sections", s, "facts", i), f"brief '{brief.id}' names unknown fact "
                                     f"'{fact_id}'{did_you_mean(fact_id, ws.facts)}", "unknown-fact"))
             elif fact is not None and not fact.renderable:
