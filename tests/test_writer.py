@@ -115,6 +115,17 @@ def test_a_folded_claim_changed_stays_folded(tmp_path):
     assert data.decode() == TRICKY.replace("      A folded claim\n      over two lines.\n", "      A new claim.\n")
 
 
+@pytest.mark.parametrize("ending", ["lf", "crlf"])
+def test_a_record_added_then_removed_leaves_the_file_as_it_was(tmp_path, ending):
+    """The added record went after a blank line, as the file spaces its records; removing it takes both."""
+    text = "facts:\n  - id: fact-a\n    claim: A.\n    tags: [t]\n    cite: [{ref: r1}]\n\n  - id: fact-b\n" \
+           "    claim: B.\n    tags: [t]\n    cite: [{ref: r1}]\n"
+    raw = (text.replace("\n", "\r\n") if ending == "crlf" else text).encode()
+    root = ws(tmp_path, {"sources/facts.yaml": raw})
+    edit(root, "sources/facts.yaml", "fact", "fact-n", NEW_FACT)
+    assert edit(root, "sources/facts.yaml", "fact", "fact-n", None) == raw
+
+
 @pytest.mark.parametrize("kind,record_id,data,removed", [
     ("fact", "fact-n", NEW_FACT, None),
     ("reference", "r2", {"id": "r2", "title": "Title, with: a colon", "type": "report", "issued": "2024-05",

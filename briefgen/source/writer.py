@@ -387,6 +387,8 @@ def _remove(text: str, tree, plain: dict, kind: str, node) -> str:
     after = text[end:next_line(text, end)]
     if not after.strip() and after and (not before.strip() or node is seq.value[0]):
         end += len(after)  # one blank line fewer
+    elif not after and before and not before.strip() and node is seq.value[-1]:
+        start -= len(before)  # the last record: the blank line above it goes with it
     return text[:start] + text[end:]
 
 
