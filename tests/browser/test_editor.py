@@ -244,3 +244,31 @@ def test_no_editor_page_is_wider_than_a_phone(server):
             widths[path] = pg.evaluate("document.documentElement.scrollWidth")
         browser.close()
     assert all(w <= 390 for w in widths.values()), widths
+
+
+def test_hostile_text_typed_into_the_form_runs_nowhere(server, page):
+    """A few of the XSS corpus's payloads typed into a claim and a heading: saved as text, shown as text,
+    and nothing runs in the editor, its preview or the built page (the full corpus:
+    tests/security/test_editor_xss.py)."""
+    from briefgen.source.yamlread import read_yaml
+
+    ran = []
+    page.on("dialog", lambda d: (ran.append(d.message), d.dismiss()))
+    payloads = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>', '"><svg/onload=alert(3)>',
+                "[x](javascript:alert(4))"]
+    page.goto(f"{server.url}/edit/fact/few-convicted")
+    page.wait_for_function("() => Number(document.body.dataset.checks || 0) >= 1", timeout=WAIT)
+    claim = "According to the segment, " + " ".join(payloads)
+    page.locator("#f-claim").fill(claim)
+    checked(page)
+    draft = page.frame_locator("[data-draft-frame] iframe:not(.loading)")
+    expect(draft.locator("body")).to_contain_text("onerror=alert(1)", timeout=WAIT)
+    page.locator("[data-save]").first.click()
+    expect(page.locator("[data-state]").first).to_have_text("Saved", timeout=WAIT)
+    data, _ = read_yaml((server.root / "sources/facts/online-exploitation.yaml").read_bytes())
+    assert next(f for f in data["facts"] if f["id"] == "few-convicted")["claim"] == claim
+    page.goto(f"{server.url}/edit/fact/few-convicted")  # the saved text, shown again in the form
+    expect(page.locator("#f-claim")).to_have_value(claim)
+    page.goto(f"{server.url}/doc/{ONE_PAGER}")
+    page.wait_for_timeout(1500)
+    assert ran == [] and page.errors == []
