@@ -12,18 +12,21 @@ read and every problem it found.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import briefgen
 
 from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
 from briefgen.source.origin import Lines, Origin
 from briefgen.source.project import Project
 from briefgen.source.validate import did_you_mean, stray_quotes, validate
-from briefgen.source.yamlread import Bad, read_cached, read_yaml
+from briefgen.source import recordcache
+from briefgen.source.yamlread import Bad, keep_parsed, parse_cache_dir, read_cached, read_yaml
 
 @dataclass
 class Sources:
@@ -123,10 +126,24 @@ class Remembered:
 
 
 def _file_sources(rel: str, raw: bytes, known: dict | None = None) -> Sources:
-    """What one source file holds (see `_collect` for `known`)."""
+    """What one source file holds (see `_collect` for `known`): from the
+    records cache when the file loaded without a problem before."""
+    if known is not None:
+        return _parse_and_collect(rel, raw, known)
+    return recordcache.cached(parse_cache_dir(), rel, raw, Sources, functools.partial(_parse_and_collect, rel, raw),
+                              functools.partial(_lines_of, raw), lambda given: not given.problems)
+
+
+def _lines_of(raw: bytes) -> Lines:
+    return read_yaml(raw)[1]
+
+
+def _parse_and_collect(rel: str, raw: bytes, known: dict | None = None) -> Sources:
     given = Sources()
-    data, lines = read_cached(raw)
+    data, lines = read_cached(raw, store=False)
     _collect(rel, data, lines, given, known)
+    if given.problems or known is not None:  # a file kept as records need not be kept as parsed too
+        keep_parsed(raw, data, lines)
     return given
 
 
@@ -147,6 +164,8 @@ def paused_gc():
         yield
     finally:
         if enabled:
+            if briefgen.ONE_SHOT:
+                gc.freeze()
             gc.enable()
 
 

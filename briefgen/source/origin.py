@@ -7,6 +7,7 @@ that any later stage can point at the exact line and field of a problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -20,11 +21,17 @@ class Lines:
     quotation mark nothing opens (`quote: text"`)."""
 
     def __init__(self, lines: dict[tuple, int] | None = None, columns: dict[tuple, int] | None = None,
-                 triples: list | None = None, stray_quotes: list[tuple] | None = None):
+                 triples: list | None = None, stray_quotes: list[tuple] | None = None,
+                 reread: Callable[[], Lines] | None = None):
         self._lines, self._columns, self._triples = lines, columns, triples
         self.stray_quotes: list[tuple] = list(stray_quotes or ())
+        self._reread = reread  # for records from the records cache: the file's own lines, read again when needed
 
     def _load(self) -> None:
+        if self._lines is None and self._reread is not None:
+            again = self._reread()
+            again._load()
+            self._lines, self._columns, self._reread = again._lines, again._columns, None
         if self._lines is None:
             self._lines, self._columns = {}, {}
             for loc, line, column in self._triples or ():

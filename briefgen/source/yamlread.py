@@ -61,17 +61,24 @@ def parse_cache_dir() -> Path | None:
     return Path(base) / "briefgen" / "parsed"
 
 
-def read_cached(raw: bytes) -> tuple[object, Lines]:
+def _parse_entry(raw: bytes) -> Path | None:
+    folder = parse_cache_dir()
+    if folder is None:
+        return None
+    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
+    return folder / (hashlib.sha256(key).hexdigest() + ".json")
+
+
+def read_cached(raw: bytes, store: bool = True) -> tuple[object, Lines]:
     """read_yaml, remembered by content: a re-check after one edit re-parses one file.
 
     A cache entry that is missing or unreadable only means parsing again.
     Files that do not parse are never cached, so their messages are always
-    fresh; the schema is checked on every run, cached or not."""
-    folder = parse_cache_dir()
-    if folder is None:
+    fresh; the schema is checked on every run, cached or not.  With `store`
+    false, a new parse is not kept (see `keep_parsed`)."""
+    entry = _parse_entry(raw)
+    if entry is None:
         return read_yaml(raw)
-    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
-    entry = folder / (hashlib.sha256(key).hexdigest() + ".json")
     try:
         data, triples, stray = json.loads(entry.read_bytes())
         if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]) \
@@ -80,15 +87,24 @@ def read_cached(raw: bytes) -> tuple[object, Lines]:
     except (OSError, ValueError, TypeError):
         pass
     data, lines = read_yaml(raw)
+    if store:
+        keep_parsed(raw, data, lines)
+    return data, lines
+
+
+def keep_parsed(raw: bytes, data: object, lines: Lines) -> None:
+    """Keep the parse of `raw` in the parse cache."""
+    entry = _parse_entry(raw)
+    if entry is None or entry.exists():
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
         blob = json.dumps([data, lines.triples(), lines.stray_quotes], ensure_ascii=False)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob.encode("utf-8"))
         os.replace(tmp, entry)
     except OSError:
         pass  # a cache that cannot be written is no cache, not an error
-    return data, lines
 
 
 def read_yaml(raw: bytes) -> tuple[object, Lines]:
