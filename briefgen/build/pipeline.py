@@ -19,13 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
-from briefgen.build.folder import OutputFolder, Remembered
-from briefgen.build.resident import resident_jobs
-from briefgen.build.since import mark_changes
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
@@ -37,6 +33,10 @@ from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
 from briefgen.source.review import review, stale_facts
+
+if TYPE_CHECKING:  # what only a build needs is imported when it runs: `check` starts sooner
+    from briefgen.build import runner
+    from briefgen.build.folder import OutputFolder, Remembered
 
 
 class Checked(NamedTuple):
@@ -158,6 +158,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     theirs to say); `remembered` keeps the output folder's state from one
     build to the next in this process; `checked`, what an earlier build of
     the same project found (`BuildResult.checked`), spares checking again."""
+    from briefgen.build.folder import OutputFolder
+    from briefgen.build.resident import resident_jobs
+    from briefgen.build.since import mark_changes
+
     started = time.perf_counter()
     options = request.options()
     today = request.today or dt.date.today()
@@ -255,6 +259,8 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     """A Rendered for each job, in job order.  Documents with no paged
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
+    from briefgen.build import runner
+
     lays_out = layout_format(options.formats)
     # A format that only follows a paged one's fitting needs its layouts for briefs with a page limit only.
     laid_out = lays_out in options.formats or (options.fit and any(j.brief.max_pages for j in jobs))

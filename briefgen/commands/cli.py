@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+import briefgen
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
 from briefgen.commands.options import build_options, root_option, today_option
@@ -379,6 +380,7 @@ def main() -> None:
     # A termination request (from CI, a supervisor) ends the command as
     # Ctrl-C does: worker processes are stopped, written files stay whole.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    briefgen.ONE_SHOT = True  # a command's process loads once and ends (`serve` says otherwise)
     cli(prog_name="briefgen")
 
 
