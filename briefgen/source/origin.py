@@ -39,6 +39,15 @@ class Lines:
                 self._columns[tuple(loc)] = column
             self._triples = None
 
+    def reread_with(self, reread: Callable[[], Lines]) -> None:
+        """Take the lines from `reread()` when one is first asked for."""
+        self._reread = reread
+
+    def dicts(self) -> tuple[dict[tuple, int], dict[tuple, int]]:
+        """The line and the column of every location."""
+        self._load()
+        return self._lines, self._columns or {}
+
     def get(self, loc: tuple) -> int | None:
         self._load()
         return self._lines.get(loc)

@@ -5,8 +5,8 @@ its warnings), pickled, in `records/` beside the parse cache and turned off
 with it (see `briefgen.source.yamlread.parse_cache_dir`).  An entry is keyed
 by the file's path and bytes, briefgen's version, the source of the schema
 and the year (which bounds a plausible date), so a change to any of them is
-a miss.  Lines are not kept: a record's origin reads them from the file's
-bytes again if a problem needs one.
+a miss.  The file's lines are kept apart in the entry, and unpickled only
+if a problem (or a search result) needs one.
 
 An entry that is there but cannot be read is a warning and a full parse,
 never a wrong answer.  Only the classes of the schema can be unpickled from
@@ -39,17 +39,21 @@ _MODELS = ("briefgen.source.model", "briefgen.source.figure")
 
 @functools.cache
 def _schema_digest() -> bytes:
-    import sys
-
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for name in _SCHEMA:
-        digest.update(Path(sys.modules[name].__file__).read_bytes())
+        digest.update((package.parent / (name.replace(".", "/") + ".py")).read_bytes())
     return digest.digest()
 
 
+def generation() -> bytes:
+    """What every entry's meaning depends on besides its file: briefgen's
+    version, the schema's source and the year (which bounds a plausible date)."""
+    return f"{__version__}\0{_FORMAT}\0{dt.date.today().year}\0".encode() + _schema_digest()
+
+
 def _entry(folder: Path, rel: str, raw: bytes) -> Path:
-    key = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{dt.date.today().year}\0{rel}\0".encode()
-                         + _schema_digest() + raw).hexdigest()
+    key = hashlib.sha256(generation() + f"\0{rel}\0".encode() + raw).hexdigest()
     return folder / "records" / (key + ".pickle")
 
 
@@ -80,13 +84,26 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a record")
 
 
-def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable[[], object],
-           reread: Callable[[], Lines], keep: Callable[[object], bool]) -> object:
-    """What `make()` gives (a `kind`) for the file `rel` holding `raw`: from
-    the cache when it holds it, else made, and kept if `keep(made)`.
-    `reread()` gives the file's lines, when a kept record's origin needs one."""
+class _Plain(pickle.Unpickler):
+    """Plain data only: a file's lines, as dicts of tuples and numbers."""
+
+    def find_class(self, module: str, name: str):
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+
+
+def _lines_from(blob: bytes) -> Lines:
+    lines, columns = _Plain(io.BytesIO(blob)).load()
+    return Lines(lines, columns)
+
+
+def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable[[], tuple[object, Lines]],
+           keep: Callable[[object], bool]) -> object:
+    """What `make()` gives (a `kind`, with the file's lines) for the file
+    `rel` holding `raw`: from the cache when it holds it, else made, and
+    kept if `keep(made)`.  The lines are kept apart, and unpickled only if a
+    kept record's origin needs one."""
     if folder is None:
-        return make()
+        return make()[0]
     entry = _entry(folder, rel, raw)
     try:
         blob = entry.read_bytes()
@@ -94,9 +111,11 @@ def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable
         blob = None
     if blob is not None:
         try:
-            found = _Unpickler(blob, Lines(reread=reread)).load()
-            if type(found) is not kind:
+            lines = Lines()
+            lines_blob, found = _Unpickler(blob, lines).load()
+            if type(found) is not kind or type(lines_blob) is not bytes:
                 raise pickle.UnpicklingError(f"it holds a {type(found).__name__}")
+            lines.reread_with(functools.partial(_lines_from, lines_blob))
             return found
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with an entry, the file is read again
             import logging
@@ -104,12 +123,13 @@ def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable
             logging.getLogger("briefgen").warning(
                 f"briefgen: warning: the records cache entry for {rel} could not be read "
                 f"({type(exc).__name__}); the file was read again")
-    made = make()
+    made, lines = make()
     if keep(made):
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             out = io.BytesIO()
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(made)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+                (pickle.dumps(lines.dicts(), protocol=pickle.HIGHEST_PROTOCOL), made))
             tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
             tmp.write_bytes(out.getvalue())
             os.replace(tmp, entry)
