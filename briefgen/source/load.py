@@ -125,6 +125,12 @@ class Remembered:
             del self._given[rel]
 
 
+def file_sources(rel: str, raw: bytes) -> Sources:
+    """What the source file `rel`, holding `raw`, gives when loaded (through
+    the records cache); raises `Bad` when it does not parse."""
+    return _file_sources(rel, raw)
+
+
 def _file_sources(rel: str, raw: bytes, known: dict | None = None) -> Sources:
     """What one source file holds (see `_collect` for `known`): from the
     records cache when the file loaded without a problem before."""

@@ -2,7 +2,7 @@
 
 A file that loads without a problem is kept as its validated records (and
 its warnings), pickled, in `records/` beside the parse cache and turned off
-with it (see `briefgen.source.yamlread.parse_cache_dir`).  An entry is keyed
+with it (see `briefgen.paths.cache_dir`).  An entry is keyed
 by the file's path and bytes, briefgen's version, the source of the schema
 and the year (which bounds a plausible date), so a change to any of them is
 a miss.  The file's lines are kept apart in the entry, and unpickled only
@@ -21,7 +21,6 @@ import functools
 import hashlib
 import io
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,42 +56,48 @@ def _entry(folder: Path, rel: str, raw: bytes) -> Path:
     return folder / "records" / (key + ".pickle")
 
 
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj):
-        return "lines" if type(obj) is Lines else None
+@functools.cache
+def _picklers() -> tuple[type, type, type]:
+    """The pickler and the two unpicklers (records; plain data), made when
+    first needed: a search that only asks for `generation` never imports pickle."""
+    import pickle
 
+    class Records(pickle.Pickler):
+        def persistent_id(self, obj):
+            return "lines" if type(obj) is Lines else None
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, blob: bytes, lines: Lines):
-        super().__init__(io.BytesIO(blob))
-        self._lines = lines
+    class RecordsBack(pickle.Unpickler):
+        def __init__(self, blob: bytes, lines: Lines):
+            super().__init__(io.BytesIO(blob))
+            self._lines = lines
 
-    def persistent_load(self, pid):
-        if pid != "lines":
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return self._lines
+        def persistent_load(self, pid):
+            if pid != "lines":
+                raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+            return self._lines
 
-    def find_class(self, module: str, name: str):
-        if (module, name) in _CLASSES:
-            return super().find_class(module, name)
-        if module in _MODELS:
-            from pydantic import BaseModel
+        def find_class(self, module: str, name: str):
+            if (module, name) in _CLASSES:
+                return super().find_class(module, name)
+            if module in _MODELS:
+                from pydantic import BaseModel
 
-            found = super().find_class(module, name)
-            if isinstance(found, type) and issubclass(found, BaseModel):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of a record")
+                found = super().find_class(module, name)
+                if isinstance(found, type) and issubclass(found, BaseModel):
+                    return found
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a record")
 
+    class Plain(pickle.Unpickler):
+        """Plain data only: a file's lines, as dicts of tuples and numbers."""
 
-class _Plain(pickle.Unpickler):
-    """Plain data only: a file's lines, as dicts of tuples and numbers."""
+        def find_class(self, module: str, name: str):
+            raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
-    def find_class(self, module: str, name: str):
-        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+    return Records, RecordsBack, Plain
 
 
 def _lines_from(blob: bytes) -> Lines:
-    lines, columns = _Plain(io.BytesIO(blob)).load()
+    lines, columns = _picklers()[2](io.BytesIO(blob)).load()
     return Lines(lines, columns)
 
 
@@ -112,9 +117,9 @@ def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable
     if blob is not None:
         try:
             lines = Lines()
-            lines_blob, found = _Unpickler(blob, lines).load()
+            lines_blob, found = _picklers()[1](blob, lines).load()
             if type(found) is not kind or type(lines_blob) is not bytes:
-                raise pickle.UnpicklingError(f"it holds a {type(found).__name__}")
+                raise TypeError(f"it holds a {type(found).__name__}")
             lines.reread_with(functools.partial(_lines_from, lines_blob))
             return found
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with an entry, the file is read again
@@ -128,7 +133,9 @@ def cached(folder: Path | None, rel: str, raw: bytes, kind: type, make: Callable
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             out = io.BytesIO()
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            import pickle
+
+            _picklers()[0](out, protocol=pickle.HIGHEST_PROTOCOL).dump(
                 (pickle.dumps(lines.dicts(), protocol=pickle.HIGHEST_PROTOCOL), made))
             tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
             tmp.write_bytes(out.getvalue())

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from briefgen import __version__
+from briefgen.paths import cache_dir as parse_cache_dir
 from briefgen.source.origin import Lines
 
 try:  # the C composer is several times faster
@@ -45,20 +46,6 @@ class Bad(Exception):
 
 
 _CACHE_FORMAT = 3  # bump when what the parse cache holds changes
-
-
-def parse_cache_dir() -> Path | None:
-    """Where parsed source files are kept, keyed by their content; None if off.
-
-    BRIEFGEN_CACHE_DIR names the folder (empty turns the cache off); else it
-    is briefgen/ under XDG_CACHE_HOME or ~/.cache.  It is kept outside the
-    workspace so that nothing shared with others (an output folder kept in
-    git, say) can put words into a brief that are not in its sources."""
-    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "briefgen" / "parsed"
 
 
 def _parse_entry(raw: bytes) -> Path | None:
