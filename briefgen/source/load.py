@@ -134,17 +134,15 @@ def file_sources(rel: str, raw: bytes) -> Sources:
 def _file_sources(rel: str, raw: bytes, known: dict | None = None) -> Sources:
     """What one source file holds (see `_collect` for `known`): from the
     records cache when the file loaded without a problem before."""
-    if known is not None:
-        return _parse_and_collect(rel, raw, known)[0]
-    return recordcache.cached(parse_cache_dir(), rel, raw, Sources, functools.partial(_parse_and_collect, rel, raw),
-                              lambda given: not given.problems)
+    return recordcache.cached(parse_cache_dir(), rel, raw, Sources,
+                              functools.partial(_parse_and_collect, rel, raw, known), lambda given: not given.problems)
 
 
 def _parse_and_collect(rel: str, raw: bytes, known: dict | None = None) -> tuple[Sources, Lines]:
     given = Sources()
     data, lines = read_cached(raw, store=False)
     _collect(rel, data, lines, given, known)
-    if given.problems or known is not None:  # a file kept as records need not be kept as parsed too
+    if given.problems:  # a file kept as records need not be kept as parsed too
         keep_parsed(raw, data, lines)
     return given, lines
 
