@@ -56,8 +56,8 @@ def search(root: Path, query: str, limit: int) -> tuple[list[Hit], int] | None:
         return None
     tree = FileTree(root)
     files = tree.files()
-    if tree.refused:
-        return None
+    if tree.refused or not all(rel.isprintable() and _encodable(rel) for rel in files):
+        return None  # a refused link, a file name that is not text: said as loading says it
     try:
         raws = {rel: tree.read(rel) for rel in [*files, CONFIG_FILE]}
     except OSError:
@@ -85,6 +85,14 @@ def search(root: Path, query: str, limit: int) -> tuple[list[Hit], int] | None:
         return None
     finally:
         db.close()
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _digest(raw: bytes | None) -> bytes:

@@ -52,7 +52,7 @@ def generation() -> bytes:
 
 
 def _entry(folder: Path, rel: str, raw: bytes) -> Path:
-    key = hashlib.sha256(generation() + f"\0{rel}\0".encode() + raw).hexdigest()
+    key = hashlib.sha256(generation() + f"\0{rel}\0".encode("utf-8", "surrogateescape") + raw).hexdigest()
     return folder / "records" / (key + ".pickle")
 
 

@@ -101,8 +101,10 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise Bad(line, "file is not UTF-8 text (save it as UTF-8)", "not-utf8") from None
+    loader = None
     try:
-        return _build(yaml.parse(text, Loader=_Loader))
+        loader = _Loader(text)
+        return _build(iter(loader.get_event, None))  # None after the stream's end; no generator in between
     except yaml.MarkedYAMLError as exc:
         raise Bad(*_syntax_error(exc, text)) from None
     except yaml.reader.ReaderError as exc:
@@ -111,6 +113,9 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
         raise Bad(line, f"invalid YAML: the control character {char!r} is not allowed", "yaml-syntax") from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above carries a place
         raise Bad(1, f"invalid YAML: {' '.join(str(exc).split())}", "yaml-syntax") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
