@@ -72,17 +72,44 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         found = review(base, project, today or dt.date.today(), stale)
         warnings = sources.warnings + [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]
+        kept = project.remembered.derived if project.remembered is not None else None
+        before = kept.setdefault("cited", {}) if kept is not None else None
+        now: dict[str, tuple] = {}
+        entries = kept.setdefault("entries", {}) if kept is not None else None
+        if entries is not None and len(entries) > 100_000:
+            entries.clear()  # by (number, reference id): bounded, but ids come and go
         for brief in base.briefs.values():
             try:
-                cited[brief.id] = cite(brief, select(brief, selector), base.references)
+                cited[brief.id] = _cite(brief, select(brief, selector), base.references, before, now, entries)
             except BriefgenError as exc:
                 problems += exc.problems
+        if kept is not None:
+            kept["cited"] = now
     if strict and warnings:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
         warnings = []
     if problems:
         raise BriefgenError(sorted(problems + warnings))
     return Checked(base, cited, warnings, selector, stale)
+
+
+def _cite(brief, selected, references, before: dict | None, now: dict, entries: dict | None) -> CitedBrief:
+    """cite(), or what it gave last time (`before`, by brief id) when the
+    brief, the facts each section selects and the references they cite are
+    the very same records as then (a long-lived process keeps a file's
+    records while it does not change); what is cited now goes into `now`."""
+    if before is None:
+        return cite(brief, selected, references, entries)
+    old = before.get(brief.id)
+    if old is not None and old[0] is brief and len(old[1]) == len(selected) \
+            and all(a.heading == b.heading and len(a.facts) == len(b.facts)
+                    and all(f is g for f, g in zip(a.facts, b.facts)) for a, b in zip(old[1], selected)) \
+            and all(references.get(e.ref.id) is e.ref for e in old[2].references):
+        cited = old[2]
+    else:
+        cited = cite(brief, selected, references, entries)
+    now[brief.id] = (brief, selected, cited)
+    return cited
 
 
 def build_date() -> dt.date:
@@ -201,7 +228,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     _mark_out_of_date([job for job in resident if not whole and job not in refused], folder, project, options)
 
     # 3. Render what is out of date.
-    digests = Digests(project, options)
+    digests = Digests(project, options, remembered.records if remembered is not None else None)
     todo = []
     for job in jobs:
         d = digests.of(job)
@@ -242,6 +269,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
         folder.save()
         if remembered is not None:
             remembered.keep(folder)
+            remembered.records = digests.records
     except BriefgenError as exc:
         result.failures += exc.problems
     result.written = folder.written

@@ -110,6 +110,9 @@ class Remembered:
 
     def __init__(self) -> None:
         self._given: dict[str, tuple[bytes, Sources]] = {}
+        # What later stages made of these records last time, theirs to key and to check
+        # (the build keeps each brief as it was cited): reused only for the very same records.
+        self.derived: dict[str, dict] = {}
 
     def sources(self, rel: str, raw: bytes) -> Sources:
         sha = hashlib.sha256(raw).digest()
