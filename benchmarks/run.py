@@ -25,11 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 PEAK_KB = 0
+LAST_CPU = 0.0  # processor time (user + system) of the last command run
 
 
 def run(*args: str, env: dict | None = None, may_fail: bool = False) -> float:
-    """Seconds one command takes; records its peak memory."""
-    global PEAK_KB
+    """Seconds one command takes; records its peak memory and processor time."""
+    global PEAK_KB, LAST_CPU
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -38,11 +39,21 @@ def run(*args: str, env: dict | None = None, may_fail: bool = False) -> float:
     if proc.returncode != 0 and not (may_fail and proc.returncode == 1):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{proc.stderr.read().decode()}")
     PEAK_KB = max(PEAK_KB, usage.ru_maxrss)
+    LAST_CPU = usage.ru_utime + usage.ru_stime
     return seconds
 
 
 def briefgen(root: Path, *args: str, env: dict | None = None, may_fail: bool = False) -> float:
     return run(sys.executable, "-m", "briefgen", "--root", str(root), *args, env=env, may_fail=may_fail)
+
+
+def best(rounds: int, measure) -> tuple[float, float]:
+    """The best of `rounds` measurements: (seconds, processor seconds of that round)."""
+    results = []
+    for _ in range(rounds):
+        seconds = measure()
+        results.append((seconds, LAST_CPU))
+    return min(results)
 
 
 FLOOR = """
@@ -66,17 +77,51 @@ def main() -> None:
         rows.append((what, value, target))
         print(f"  {what}: {value}", file=sys.stderr)
 
-    # 1. check on 10,000 facts
+    # 0. start-up: the version, a check of the sample, one brief beside pandoc
+    seconds, cpu = best(10, lambda: run(sys.executable, "-m", "briefgen", "--version", env=env))
+    row("briefgen --version (best of 10)", f"{seconds * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)", "≤ 50 ms")
+    sample = _sample(tmp / "sample")
+    briefgen(sample, "check", env=env)  # its records and templates in the cache, as after any first run
+    seconds, cpu = best(10, lambda: briefgen(sample, "check", env=env))
+    row("check, the sample (best of 10)", f"{seconds * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)", "≤ 150 ms")
+    one = ("build", "section-230-one-pager", "--format", "html", "--force", "--quiet")
+    briefgen(sample, *one, env=env)
+    ours, ours_cpu = best(7, lambda: briefgen(sample, *one, env=env))
+    theirs, theirs_cpu = best(7, _pandoc_alike(sample, tmp / "pandoc"))
+    row("one brief to HTML, whole process (the sample's one-pager; best of 7)",
+        f"{ours * 1000:.0f} ms (CPU {ours_cpu * 1000:.0f} ms) = {ours / theirs:.1f} × `pandoc --citeproc` on the same "
+        f"claims and references ({theirs * 1000:.0f} ms, CPU {theirs_cpu * 1000:.0f} ms)", "≤ 1.0 ×")
+
+    # 1. check on 10,000 facts in 50 files, 1,000 briefs
     n_facts = 10_000 // scale
-    big = generate(tmp / "check", facts=n_facts, briefs=1000 // scale)
-    cold = briefgen(big, "check", env=env)
-    warm = min(briefgen(big, "check", env=env) for _ in range(3))
-    row(f"check, {n_facts:,} facts, 1st run (parse cache empty)", f"{cold:.2f} s = {n_facts / cold:,.0f} facts/s", "≥ 20,000 facts/s")
-    row(f"check, {n_facts:,} facts, again (parse cache warm)", f"{warm:.2f} s = {n_facts / warm:,.0f} facts/s", "≥ 20,000 facts/s")
+    big = generate(tmp / "check", facts=n_facts, briefs=1000 // scale, facts_per_file=max(1, n_facts // 50))
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return briefgen(big, "check", env=env)
+
+    seconds, cpu = best(3, cold)
+    row(f"check, {n_facts:,} facts in 50 files, {1000 // scale:,} briefs, cache empty (best of 3)",
+        f"{seconds:.2f} s (CPU {cpu:.2f} s) = {n_facts / seconds:,.0f} facts/s", "≥ 20,000 facts/s")
+    seconds, cpu = best(5, lambda: briefgen(big, "check", env=env))
+    row(f"check, {n_facts:,} facts, again (cache warm; best of 5)",
+        f"{seconds:.2f} s (CPU {cpu:.2f} s) = {n_facts / seconds:,.0f} facts/s", "≥ 50,000 facts/s")
+    edited = sorted((big / "sources" / "facts").glob("*.yaml"))[0]
+
+    def after_edit() -> float:
+        edited.write_text(edited.read_text().replace("claim: \"", "claim: \"Revised: ", 1))
+        return briefgen(big, "check", env=env)
+
+    seconds, cpu = best(3, after_edit)
+    row(f"check, {n_facts:,} facts, after one file of 50 changed (best of 3)",
+        f"{seconds:.2f} s (CPU {cpu:.2f} s) = {n_facts / seconds:,.0f} facts/s", "")
 
     # search on the same 10,000 facts, a whole process with loading
-    query = min(briefgen(big, "search", "children survey platform", env=env) for _ in range(3))
-    row(f"search, {n_facts:,} facts, whole process", f"{query:.2f} s", "< 0.5 s")
+    query = ("search", "children survey platform")
+    first = briefgen(big, *query, env=env)
+    seconds, cpu = best(5, lambda: briefgen(big, *query, env=env))
+    row(f"search, {n_facts:,} facts, whole process (index up to date; best of 5)",
+        f"{seconds:.2f} s (CPU {cpu:.2f} s); {first:.2f} s when it builds the index", "≤ 0.2 s")
 
     # 2. HTML-only build of 1,000 briefs
     n_briefs = 1000 // scale
@@ -117,17 +162,21 @@ def main() -> None:
     row("rebuild after one fact changes", f"{seconds:.2f} s; re-rendered {len(rebuilt)} briefs, "
         f"{'exactly' if rebuilt == expected else 'NOT exactly'} the {len(users)} that use the fact", "only those")
 
-    # 3. PDF build of 100 one-pagers: --jobs 1, --jobs 2, WeasyPrint alone
-    n_pdf = 100 // scale
+    # 3. PDF build of 40 one-pagers: --jobs 1, --jobs 2 (alternating, best of 3 each), WeasyPrint alone
+    n_pdf = 40 // scale
     pdf_ws = generate(tmp / "pdf", facts=500 // scale, briefs=n_pdf)
     briefgen(pdf_ws, "build", "--format", "html", "--quiet", "--out", str(tmp / "pdf-html"), env=env)
     pages = sorted(str(p) for p in (tmp / "pdf-html").glob("brief-*.html"))
     floor = run(sys.executable, "-c", FLOOR, *pages)
-    one = briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "1", "--force", env=env)
-    two = briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "2", "--force", env=env)
+    pairs = [(briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "1", "--force", env=env),
+              briefgen(pdf_ws, "build", "--format", "pdf", "--quiet", "--jobs", "2", "--force", env=env))
+             for _ in range(3)]
+    one, two = min(p for p, _ in pairs), min(q for _, q in pairs)
     row(f"WeasyPrint alone, the same {n_pdf} HTML files, one process", f"{floor:.2f} s")
-    row(f"PDF build, {n_pdf} one-pagers, --jobs 1", f"{one:.2f} s = {one / floor:.2f} × the WeasyPrint floor", "≤ 1.10 ×")
-    row(f"PDF build, {n_pdf} one-pagers, --jobs 2", f"{two:.2f} s = {one / two:.2f} × faster than --jobs 1", "≥ 1.7 ×")
+    row(f"PDF build, {n_pdf} one-pagers, --jobs 1 (best of 3)", f"{one:.2f} s = {one / floor:.2f} × the WeasyPrint floor",
+        "≤ 1.10 ×")
+    row(f"PDF build, {n_pdf} one-pagers, --jobs 2 (best of 3)", f"{two:.2f} s = {one / two:.2f} × faster than --jobs 1; "
+        f"each pair: {', '.join(f'{p / q:.2f} ×' for p, q in pairs)}", "≥ 1.7 ×")
     # Word documents: one pandoc run each; beside the PDF they reuse its fitting
     docx = briefgen(pdf_ws, "build", "--format", "docx", "--quiet", "--jobs", "1", "--force", env=env)
     both = briefgen(pdf_ws, "build", "--format", "pdf,docx", "--quiet", "--jobs", "1", "--force", env=env)
@@ -151,7 +200,8 @@ def main() -> None:
         f"extra layouts per fitted brief: median {statistics.median(layouts):g}, max {max(layouts)}", "median ≤ 2")
 
     # 5. peak memory
-    row("peak memory of any run above", f"{PEAK_KB / 1024:,.0f} MB", "≤ 500 MB")
+    row("peak memory of any run above (10,000 facts and 1,000 briefs the largest)", f"{PEAK_KB / 1024:,.0f} MB",
+        "≤ 300 MB")
 
     import weasyprint
 
@@ -162,6 +212,41 @@ def main() -> None:
     for what, value, target in rows:
         print(f"| {what} | {value} | {target} |")
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sample(root: Path) -> Path:
+    """A copy of the sample workspace (the repository's own sources, snapshots and templates)."""
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("sources", "snapshots", "templates"):
+        shutil.copytree(repo / name, root / name)
+    return root
+
+
+def _pandoc_alike(sample: Path, folder: Path):
+    """A measurement of `pandoc --citeproc` making a standalone HTML page of
+    the sample one-pager's claims, each citing its references (CSL-JSON)."""
+    import json
+
+    import pypandoc
+
+    from briefgen.build.pipeline import check_project
+    from briefgen.source.csl import csl_json
+    from briefgen.source.project import Project
+
+    checked = check_project(Project.open(sample))
+    cited = checked.cited["section-230-one-pager"]
+    folder.mkdir(parents=True)
+    lines = [f"---\ntitle: \"{cited.brief.title}\"\n---\n"]
+    for section in cited.sections:
+        lines.append(f"## {section.heading}\n")
+        for cf in section.facts:
+            refs = "; ".join(f"@{c.ref}" for c in cf.fact.cite)
+            lines.append(f"{cf.fact.claim} [{refs}]\n")
+    (folder / "brief.md").write_text("\n".join(lines) + "\n# References\n")
+    (folder / "refs.json").write_text(json.dumps(csl_json(checked.base.references.values())))
+    command = (pypandoc.get_pandoc_path(), "--citeproc", "--standalone", "--bibliography", str(folder / "refs.json"),
+               str(folder / "brief.md"), "-o", str(folder / "brief.html"))
+    return lambda: run(*command)
 
 
 def _overfull(root: Path, briefs: int) -> Path:

@@ -1,3 +1,3 @@
-from briefgen.commands.cli import main
+from briefgen.commands.start import main
 
 main()

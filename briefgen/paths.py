@@ -6,6 +6,7 @@ This module imports nothing heavy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SOURCES_DIR = "sources"
@@ -46,3 +47,18 @@ def workspace_file(root: Path, relative: str) -> Path | None:
     leads outside the workspace, through '..' or a symlink)."""
     path = root / relative
     return path if inside(path, (root,)) else None
+
+
+def cache_dir() -> Path | None:
+    """Where parsed source files (and the records, compiled templates and
+    search indexes made from them) are kept, keyed by content; None if off.
+
+    BRIEFGEN_CACHE_DIR names the folder (empty turns the cache off); else it
+    is briefgen/ under XDG_CACHE_HOME or ~/.cache.  It is kept outside the
+    workspace so that nothing shared with others (an output folder kept in
+    git, say) can put words into a brief that are not in its sources."""
+    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen" / "parsed"

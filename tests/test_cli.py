@@ -114,6 +114,17 @@ def test_version_and_help():
         assert "Example:" in result.stdout
 
 
+def test_version_is_answered_before_the_command_line_is_imported():
+    """`briefgen --version` says what click's version option says, without importing click."""
+    code = ("import sys; sys.argv = ['briefgen', '--version']; from briefgen.commands.start import main; main(); "
+            "print('click' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.splitlines() == [f"briefgen, version {__version__}", "False"]
+    full = subprocess.run([sys.executable, "-m", "briefgen", "--root", ".", "--version"], capture_output=True,
+                          text=True, check=True).stdout
+    assert full.strip() == f"briefgen, version {__version__}"
+
+
 def test_not_a_workspace(tmp_path, run):
     result = run(tmp_path, "check")
     assert result.exit_code == 1

@@ -769,8 +769,8 @@ def test_parse_cache_gives_the_same_records(make_workspace, parse_cache):
 
     root = make_workspace()
     first = load(root)
-    entries = sorted(parse_cache.glob("*.json"))
-    assert len(entries) == 3  # one per source file
+    entries = sorted(parse_cache.glob("records/*.pickle"))
+    assert len(entries) == 3  # one per source file, kept as its records
     second = load(root)
     assert [f.model_dump() for f in second.facts] == [f.model_dump() for f in first.facts]
     def places(sources):
@@ -784,7 +784,7 @@ def test_parse_cache_follows_content_and_survives_garbage(make_workspace, parse_
 
     root = make_workspace()
     load(root)
-    for entry in parse_cache.glob("*.json"):
+    for entry in [*parse_cache.glob("*.json"), *parse_cache.glob("records/*.pickle")]:
         entry.write_text("{garbage")
     facts = root / "sources/facts.yaml"
     facts.write_text(facts.read_text().replace("Fact B holds.", "Fact B holds still."))
@@ -798,7 +798,8 @@ def test_files_with_problems_are_not_cached(make_workspace, parse_cache):
 
     root = bad_file(make_workspace, "facts: [unclosed\n")
     load(root)
-    assert len(list(parse_cache.glob("*.json"))) == 3  # the three good files only
+    assert len(list(parse_cache.glob("records/*.pickle"))) == 3  # the three good files only
+    assert list(parse_cache.glob("*.json")) == []
 
 
 def test_parse_cache_can_be_turned_off(make_workspace, monkeypatch, parse_cache):
@@ -807,6 +808,67 @@ def test_parse_cache_can_be_turned_off(make_workspace, monkeypatch, parse_cache)
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", "")
     assert len(load(make_workspace()).facts) == 3
     assert list(parse_cache.iterdir()) == []
+
+
+def test_a_file_that_does_not_validate_is_kept_parsed_not_as_records(make_workspace, refused, parse_cache):
+    from briefgen.source.load import load
+
+    root = bad_file(make_workspace, FACT.replace("claim:", "clam:"))
+    first = load(root).problems
+    assert len(list(parse_cache.glob("*.json"))) == 1  # parsed, to be validated again next time
+    assert len(list(parse_cache.glob("records/*.pickle"))) == 3
+    assert load(root).problems == first
+
+
+def test_records_from_the_cache_are_the_records_validated(make_workspace, parse_cache):
+    from briefgen.source.load import load
+
+    root = make_workspace()
+    first = load(root)
+    again = load(root)  # every file from the records cache
+    for kind in ("references", "facts", "briefs"):
+        assert [r.model_dump() for r in getattr(again, kind)] == [r.model_dump() for r in getattr(first, kind)]
+        assert [type(r) for r in getattr(again, kind)] == [type(r) for r in getattr(first, kind)]
+    assert [(f.origin.path, f.origin.line, f.at("claim"), f.at("cite", 0, "ref"), f.origin.column_of("claim"))
+            for f in again.facts] == [(f.origin.path, f.origin.line, f.at("claim"), f.at("cite", 0, "ref"),
+                                       f.origin.column_of("claim")) for f in first.facts]
+
+
+def test_a_problem_found_after_loading_has_its_line_with_records_from_the_cache(make_workspace, refused,
+                                                                                parse_cache):
+    text = FACT.replace("ref: statute", "ref: no-such-ref")
+    root = bad_file(make_workspace, text)
+    first = refused(root)
+    assert any(f"{BAD}:6: " in line and "no-such-ref" in line for line in first), first
+    assert refused(root) == first  # the file came from the records cache, its lines read again
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x05K\x01.", b"\x80\x05cos\nsystem\n."])
+def test_a_damaged_records_cache_entry_is_a_warning_and_a_full_parse(make_workspace, parse_cache, damage, caplog):
+    from briefgen.source.load import load
+
+    root = make_workspace()
+    first = load(root)
+    for entry in parse_cache.glob("records/*.pickle"):
+        entry.write_bytes(damage)
+    with caplog.at_level("WARNING", logger="briefgen"):
+        again = load(root)
+    assert [f.model_dump() for f in again.facts] == [f.model_dump() for f in first.facts]
+    assert len(caplog.records) == 3
+    assert "the records cache entry for sources/" in caplog.records[0].getMessage()
+    assert "the file was read again" in caplog.records[0].getMessage()
+    caplog.clear()
+    load(root)  # written anew
+    assert caplog.records == []
+
+
+def test_the_records_cache_is_keyed_by_path(make_workspace, parse_cache):
+    from briefgen.source.load import load
+
+    root = make_workspace()
+    load(root)
+    (root / "sources/facts.yaml").rename(root / "sources/moved.yaml")
+    assert {f.origin.path for f in load(root).facts} == {"sources/moved.yaml"}
 
 
 @pytest.mark.parametrize("word", ["and", "or", "not"])

@@ -271,3 +271,17 @@ def test_html_only_build_never_imports_weasyprint(make_workspace):
     probe = json.loads(done.stdout.splitlines()[-1])
     assert probe["installed"]  # else the check below would prove nothing
     assert probe["imported"] is False, "the HTML-only build imported weasyprint"
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(make_workspace, run, parse_cache):
+    root = make_workspace(extra={"templates/one-pager.html":
+                                 '{% extends "_base.html" %}{% block content %}<p id="own">{{ brief.title }}</p>'
+                                 '{% endblock %}'})
+    assert run(root, "build", "--format", "html").exit_code == 0
+    first = (root / "output/brief-one.html").read_text()
+    kept = sorted(parse_cache.glob("templates-*/*"))
+    assert kept and 'id="own"' in first
+    for entry in kept:
+        entry.write_bytes(entry.read_bytes()[:20] + b"damaged")
+    assert run(root, "build", "--format", "html", "--force").exit_code == 0
+    assert (root / "output/brief-one.html").read_text() == first

@@ -129,7 +129,9 @@ class Digests:
     asked for, the configuration (with the logo's bytes) and briefgen's
     version.  Each template's files are read once per build."""
 
-    def __init__(self, project: Project, options: Options):
+    def __init__(self, project: Project, options: Options, earlier: dict | None = None):
+        """`earlier`: the `records` of an earlier build's Digests, whose texts
+        are taken again for the very same records (not just equal ones)."""
         self.project = project
         config = project.config
         # The limits change whether a document builds, not what it looks like.
@@ -142,13 +144,18 @@ class Digests:
             for path in getattr(b, "inputs", tuple)():
                 self.options += "|" + (digest(path.read_bytes()) if path.is_file() else "-")
         self._templates: dict[str, str] = {}
-        self._records: dict[int, str] = {}
+        self._earlier = earlier or {}
+        self.records: dict[tuple, tuple[object, str]] = {}  # (what, id(record)) -> (the record, its text)
 
-    def _record(self, record) -> str:
-        key = id(record)
-        if key not in self._records:
-            self._records[key] = record.model_dump_json()
-        return self._records[key]
+    def _record(self, record, exclude: set | None = None) -> str:
+        key = (bool(exclude), id(record))
+        got = self.records.get(key)
+        if got is None:
+            got = self._earlier.get(key)
+            if got is None or got[0] is not record:
+                got = (record, record.model_dump_json(exclude=exclude))
+            self.records[key] = got
+        return got[1]
 
     def _template(self, name: str) -> str:
         if name not in self._templates:
@@ -165,7 +172,7 @@ class Digests:
             __version__, self.options, job.stem, self._template(cited.brief.template),
             # A sheet is dated the day it is built; a sheet whose content did
             # not change keeps the date of the day it last changed.
-            cited.brief.model_dump_json(exclude={"date"} if job.kind != "brief" else None),
+            self._record(cited.brief, {"date"} if job.kind != "brief" else None),
             *(self._record(cf.fact) for s in cited.sections for cf in s.facts),
             *(self._record(e.ref) for e in cited.references),
             *(e.html or "" for e in cited.references),  # as a citation style formatted them

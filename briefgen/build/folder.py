@@ -39,6 +39,7 @@ class Remembered:
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[tuple | None, Cache, dict]] = {}
+        self.records: dict = {}  # each record's text for the digests, as the last build made it (Digests)
 
     def take(self, path: Path) -> tuple[Cache, dict] | None:
         kept = self._kept.pop(path.resolve(), None)

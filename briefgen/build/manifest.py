@@ -18,7 +18,6 @@ from briefgen import __version__
 from briefgen.build.cache import CACHE_NAME
 from briefgen.compose.cite import CitedBrief
 from briefgen.compose.plan import Job
-from briefgen.source.diff import fact_digest
 
 SUFFIX = ".manifest.json"
 
@@ -27,6 +26,8 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitte
     """The manifest of one rendered document (`files` by name, `fitted` what fitting did, or None;
     `fitted_formats`, the formats whose content fitting decided: a paged one and those that follow it)."""
     brief = job.brief
+    from briefgen.source.diff import fact_digest  # comparing versions is imported by what builds, not by `check`
+
     data = {
         "briefgen": __version__,
         "id": brief.id,

@@ -19,13 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from briefgen.build import runner
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
-from briefgen.build.folder import OutputFolder, Remembered
-from briefgen.build.resident import resident_jobs
-from briefgen.build.since import mark_changes, version_problems
 from briefgen.compose.cite import CitedBrief, aged, cite
 from briefgen.compose.plan import Job, SheetRequest, plan
 from briefgen.compose.select import Selector, select
@@ -37,6 +33,10 @@ from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
 from briefgen.source.project import Project
 from briefgen.source.review import review, stale_facts
+
+if TYPE_CHECKING:  # what only a build needs is imported when it runs: `check` starts sooner
+    from briefgen.build import runner
+    from briefgen.build.folder import OutputFolder, Remembered
 
 
 class Checked(NamedTuple):
@@ -60,7 +60,12 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             base = check(sources, project)
         except BriefgenError as exc:  # the styles named are checked in the same run
             raise BriefgenError(sorted(set(exc.problems + style_problems(project, sources.briefs)))) from None
-        if problems := style_problems(project, base.briefs.values()) + version_problems(project, base.briefs.values()):
+        problems = style_problems(project, base.briefs.values())
+        if any(b.changes_since for b in base.briefs.values()):
+            from briefgen.build.since import version_problems  # only then: git and the versions are not imported
+
+            problems += version_problems(project, base.briefs.values())
+        if problems:
             raise BriefgenError(sorted(problems))  # as check's own: before the trust checks and their warnings
         selector = Selector(base)
         cited, problems = {}, []
@@ -72,17 +77,44 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         found = review(base, project, today or dt.date.today(), stale)
         warnings = sources.warnings + [p for p in found if p.severity == "warning"]
         problems += [p for p in found if p.severity == "error"]
+        kept = project.remembered.derived if project.remembered is not None else None
+        before = kept.setdefault("cited", {}) if kept is not None else None
+        now: dict[str, tuple] = {}
+        entries = kept.setdefault("entries", {}) if kept is not None else None
+        if entries is not None and len(entries) > 100_000:
+            entries.clear()  # by (number, reference id): bounded, but ids come and go
         for brief in base.briefs.values():
             try:
-                cited[brief.id] = cite(brief, select(brief, selector), base.references)
+                cited[brief.id] = _cite(brief, select(brief, selector), base.references, before, now, entries)
             except BriefgenError as exc:
                 problems += exc.problems
+        if kept is not None:
+            kept["cited"] = now
     if strict and warnings:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
         warnings = []
     if problems:
         raise BriefgenError(sorted(problems + warnings))
     return Checked(base, cited, warnings, selector, stale)
+
+
+def _cite(brief, selected, references, before: dict | None, now: dict, entries: dict | None) -> CitedBrief:
+    """cite(), or what it gave last time (`before`, by brief id) when the
+    brief, the facts each section selects and the references they cite are
+    the very same records as then (a long-lived process keeps a file's
+    records while it does not change); what is cited now goes into `now`."""
+    if before is None:
+        return cite(brief, selected, references, entries)
+    old = before.get(brief.id)
+    if old is not None and old[0] is brief and len(old[1]) == len(selected) \
+            and all(a.heading == b.heading and len(a.facts) == len(b.facts)
+                    and all(f is g for f, g in zip(a.facts, b.facts)) for a, b in zip(old[1], selected)) \
+            and all(references.get(e.ref.id) is e.ref for e in old[2].references):
+        cited = old[2]
+    else:
+        cited = cite(brief, selected, references, entries)
+    now[brief.id] = (brief, selected, cited)
+    return cited
 
 
 def build_date() -> dt.date:
@@ -158,6 +190,10 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     theirs to say); `remembered` keeps the output folder's state from one
     build to the next in this process; `checked`, what an earlier build of
     the same project found (`BuildResult.checked`), spares checking again."""
+    from briefgen.build.folder import OutputFolder
+    from briefgen.build.resident import resident_jobs
+    from briefgen.build.since import mark_changes
+
     started = time.perf_counter()
     options = request.options()
     today = request.today or dt.date.today()
@@ -200,7 +236,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     _mark_out_of_date([job for job in resident if not whole and job not in refused], folder, project, options)
 
     # 3. Render what is out of date.
-    digests = Digests(project, options)
+    digests = Digests(project, options, remembered.records if remembered is not None else None)
     todo = []
     for job in jobs:
         d = digests.of(job)
@@ -241,6 +277,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
         folder.save()
         if remembered is not None:
             remembered.keep(folder)
+            remembered.records = digests.records
     except BriefgenError as exc:
         result.failures += exc.problems
     result.written = folder.written
@@ -258,6 +295,8 @@ def _render_all(jobs: list[Job], project: Project, options: Options, workers: in
     """A Rendered for each job, in job order.  Documents with no paged
     format render in this process, under the time limit; paged ones in worker
     processes, which also carry the memory limit."""
+    from briefgen.build import runner
+
     lays_out = layout_format(options.formats)
     # A format that only follows a paged one's fitting needs its layouts for briefs with a page limit only.
     laid_out = lays_out in options.formats or (options.fit and any(j.brief.max_pages for j in jobs))

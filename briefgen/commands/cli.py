@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+import briefgen
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
 from briefgen.commands.options import build_options, root_option, today_option
@@ -140,20 +141,27 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
     import json
 
     from briefgen.commands import search as finder
-    from briefgen.compose.plan import parse_option
-    from briefgen.source.load import load
+    from briefgen.commands import searchindex
 
-    sources = load(_project(root))
-    expr = None
-    if tag is not None:
-        from briefgen.compose.plan import unknown_tags
+    indexed = searchindex.search(root, query, limit) if tag is None and query.strip() else None
+    if indexed is not None:  # the stored index, brought up to date with the files
+        hits, problems = indexed
+    else:
+        from briefgen.compose.plan import parse_option
+        from briefgen.source.load import load
 
-        expr = parse_option(tag, "tag")
-        known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
-        unknown_tags(expr, known, "tag", tag)
-    if not query.strip():
-        raise BriefgenError("the search query is empty: give the words to look for, as in briefgen search \"section 230\"")
-    hits = finder.search(sources, query, expr, limit)
+        sources = load(_project(root))
+        expr = None
+        if tag is not None:
+            from briefgen.compose.plan import unknown_tags
+
+            expr = parse_option(tag, "tag")
+            known = {label for f in sources.facts for label in f.labels} | {t for b in sources.briefs for t in b.tags}
+            unknown_tags(expr, known, "tag", tag)
+        if not query.strip():
+            raise BriefgenError("the search query is empty: give the words to look for, as in briefgen search \"section 230\"")
+        hits = finder.search(sources, query, expr, limit)
+        problems = len(sources.problems)
     if fmt == "json":
         click.echo(json.dumps([{
             "kind": h.kind, "id": h.id, "score": round(h.score, 4), "text": h.text, "tags": h.tags,
@@ -167,8 +175,8 @@ def search(root: Path, query: str, tag: str | None, limit: int, fmt: str) -> Non
         click.echo(f"{click.style(terminal_text(label), bold=True)}  {terminal_text(h.path)}:{h.line}")
         text = " ".join(h.text.split())
         click.echo("    " + finder.highlight(text, h.stems, lambda w: click.style(w, bold=True, fg="yellow")))
-    if sources.problems:
-        count = len(sources.problems)
+    if problems:
+        count = problems
         click.echo(f"(the workspace has {count} problem{'' if count == 1 else 's'}: entries with errors are not "
                    "searched; run briefgen check)", err=True)
 
@@ -379,6 +387,7 @@ def main() -> None:
     # A termination request (from CI, a supervisor) ends the command as
     # Ctrl-C does: worker processes are stopped, written files stay whole.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    briefgen.ONE_SHOT = True  # a command's process loads once and ends (`serve` says otherwise)
     cli(prog_name="briefgen")
 
 

@@ -15,8 +15,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from briefgen.source import tags as tagexpr
-from briefgen.source.load import Sources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the stored index (searchindex) searches without loading the workspace
+    from briefgen.source import tags as tagexpr
+    from briefgen.source.load import Sources
 
 K1, B = 1.2, 0.75
 _WORD = re.compile(r"[^\W_]+")
@@ -71,18 +74,16 @@ def search(sources: Sources, query: str, tag: tagexpr.Expr | None = None, limit:
     if not wanted:
         return []
     documents = []  # (record, its stems)
+    from briefgen.source import tags as tagexpr
+
     facts = [f for f in sources.facts if tag is None or tagexpr.matches(tag, f.labels)]
     for fact in facts:
-        text = " ".join([fact.claim, fact.detail or "", " ".join(fact.tags), fact.id.replace("-", " "),
-                         *(c.quote or "" for c in fact.cite)])
-        documents.append((fact, stems(text)))
+        documents.append((fact, stems(fact_text(fact))))
     cited = {c.ref for f in facts for c in f.cite}
     for ref in sources.references:
         if tag is not None and ref.id not in cited:
             continue
-        text = " ".join([ref.title, " ".join(ref.names), ref.publisher or "", ref.container_title or "",
-                         ref.note or "", ref.id.replace("-", " ")])
-        documents.append((ref, stems(text)))
+        documents.append((ref, stems(reference_text(ref))))
     if not documents:
         return []
     average = sum(len(terms) for _, terms in documents) / len(documents)
@@ -93,13 +94,32 @@ def search(sources: Sources, query: str, tag: tagexpr.Expr | None = None, limit:
         counts = Counter(t for t in terms if t in wanted)
         if not counts:
             continue
-        score = 0.0
-        for term, tf in counts.items():
-            idf = math.log(1 + (n - frequency[term] + 0.5) / (frequency[term] + 0.5))
-            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(terms) / average))
-        scored.append((score, record, frozenset(counts)))
+        scored.append((bm25(counts, len(terms), n, average, frequency), record, frozenset(counts)))
     scored.sort(key=lambda s: (-s[0], "fact" if hasattr(s[1], "claim") else "reference", s[1].id))
     return [_hit(score, record, matched) for score, record, matched in scored[:limit]]
+
+
+def fact_text(fact) -> str:
+    """What a fact is found by."""
+    return " ".join([fact.claim, fact.detail or "", " ".join(fact.tags), fact.id.replace("-", " "),
+                     *(c.quote or "" for c in fact.cite)])
+
+
+def reference_text(ref) -> str:
+    """What a reference is found by."""
+    return " ".join([ref.title, " ".join(ref.names), ref.publisher or "", ref.container_title or "",
+                     ref.note or "", ref.id.replace("-", " ")])
+
+
+def bm25(counts: dict[str, int], length: int, n: int, average: float, frequency: dict[str, int]) -> float:
+    """A document's score: `counts` of the query's stems in it (in the order
+    they first occur), its length in stems, the number of documents, their
+    average length and how many hold each stem."""
+    score = 0.0
+    for term, tf in counts.items():
+        idf = math.log(1 + (n - frequency[term] + 0.5) / (frequency[term] + 0.5))
+        score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+    return score
 
 
 def _hit(score: float, record, matched: frozenset[str]) -> Hit:

@@ -45,7 +45,10 @@ def serve(root: Path, port: int, host: str, open_browser: bool, out: Path | None
       briefgen serve
       briefgen serve --port 8001 --open
     """
+    import briefgen
     from briefgen.serve import serve as run_server
+
+    briefgen.ONE_SHOT = False  # a server loads again and again: what each load made must stay collectable
 
     def started(address: str) -> None:
         if open_browser:

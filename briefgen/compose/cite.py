@@ -109,7 +109,12 @@ class CitedBrief:
                 if cf.fact.figure is not None]
 
 
-def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Reference]) -> CitedBrief:
+def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Reference],
+         entries: dict | None = None) -> CitedBrief:
+    """The brief with its markers and its list of sources.  `entries`, when
+    given, keeps each list entry made, by number and reference, for the next
+    call (a long-lived process): an entry is made again unless its reference
+    is the very same record."""
     numbers: dict[str, int] = {}
     cited_sections = []
     for section in sections:
@@ -121,8 +126,18 @@ def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Re
                 markers.append(Marker(number, c.ref, c.locator, c.quote))
             cited_facts.append(CitedFact(fact, tuple(markers)))
         cited_sections.append(CitedSection(section.heading, tuple(cited_facts), section.charts))
-    entries = tuple(entry(number, references[ref_id]) for ref_id, number in numbers.items())
-    return CitedBrief(brief, tuple(cited_sections), entries)
+    if entries is None:
+        listed = tuple(entry(number, references[ref_id]) for ref_id, number in numbers.items())
+    else:
+        listed = tuple(_entry_kept(number, references[ref_id], entries) for ref_id, number in numbers.items())
+    return CitedBrief(brief, tuple(cited_sections), listed)
+
+
+def _entry_kept(number: int, ref: Reference, entries: dict) -> Entry:
+    kept = entries.get((number, ref.id))
+    if kept is None or kept.ref is not ref:
+        kept = entries[(number, ref.id)] = entry(number, ref)
+    return kept
 
 
 # Works whose titles are set in italics; shorter works get quotation marks.

@@ -82,6 +82,7 @@ def markdown_block(text: str | None) -> Markup:
 def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=_compiled_templates(),
         autoescape=True,  # every template, whatever its file name
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -94,6 +95,27 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.tests["ended"] = ended
     env.globals["kind_headings"] = KIND_HEADINGS  # the headings of a sheet grouped by kind
     return env
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept beside the parse cache (and off with it) by
+    the digest of their text, one folder per briefgen version (whose
+    environment settings they were compiled with): compiling the templates
+    is most of a small check's or build's time.  Jinja2 itself recompiles
+    an entry that is missing, unreadable or of another Jinja2 or Python."""
+    from briefgen.source.yamlread import parse_cache_dir
+
+    folder = parse_cache_dir()
+    return None if folder is None else _bytecode_cache(folder / f"templates-{__version__}")
+
+
+@functools.cache
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a cache that cannot be written is no cache, not an error
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:

@@ -64,7 +64,7 @@ def shown_number(value: float) -> str:
 class Point(BaseModel):
     """One point of a series: a year or a category, and its value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     year: int | None = Field(default=None, ge=1000, le=2999)
     label: Short | None = None
     value: Number
@@ -85,7 +85,7 @@ class Point(BaseModel):
 class Figure(BaseModel):
     """The numbers a fact states, in one of the three shapes above."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     unit: Unit | None = None
     magnitude: Magnitude | None = None  # 3.2 with magnitude: billion is 3.2 billion
     label: Short | None = None  # what is counted, as the claim names it: "children"

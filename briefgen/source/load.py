@@ -12,18 +12,21 @@ read and every problem it found.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import briefgen
 
 from briefgen.errors import Problem
 from briefgen.source.model import RECORD_TYPES, Brief, Fact, Reference
 from briefgen.source.origin import Lines, Origin
 from briefgen.source.project import Project
 from briefgen.source.validate import did_you_mean, stray_quotes, validate
-from briefgen.source.yamlread import Bad, read_cached, read_yaml
+from briefgen.source import recordcache
+from briefgen.source.yamlread import Bad, keep_parsed, parse_cache_dir, read_cached, read_yaml
 
 @dataclass
 class Sources:
@@ -107,6 +110,9 @@ class Remembered:
 
     def __init__(self) -> None:
         self._given: dict[str, tuple[bytes, Sources]] = {}
+        # What later stages made of these records last time, theirs to key and to check
+        # (the build keeps each brief as it was cited): reused only for the very same records.
+        self.derived: dict[str, dict] = {}
 
     def sources(self, rel: str, raw: bytes) -> Sources:
         sha = hashlib.sha256(raw).digest()
@@ -122,12 +128,26 @@ class Remembered:
             del self._given[rel]
 
 
+def file_sources(rel: str, raw: bytes) -> Sources:
+    """What the source file `rel`, holding `raw`, gives when loaded (through
+    the records cache); raises `Bad` when it does not parse."""
+    return _file_sources(rel, raw)
+
+
 def _file_sources(rel: str, raw: bytes, known: dict | None = None) -> Sources:
-    """What one source file holds (see `_collect` for `known`)."""
+    """What one source file holds (see `_collect` for `known`): from the
+    records cache when the file loaded without a problem before."""
+    return recordcache.cached(parse_cache_dir(), rel, raw, Sources,
+                              functools.partial(_parse_and_collect, rel, raw, known), lambda given: not given.problems)
+
+
+def _parse_and_collect(rel: str, raw: bytes, known: dict | None = None) -> tuple[Sources, Lines]:
     given = Sources()
-    data, lines = read_cached(raw)
+    data, lines = read_cached(raw, store=False)
     _collect(rel, data, lines, given, known)
-    return given
+    if given.problems:  # a file kept as records need not be kept as parsed too
+        keep_parsed(raw, data, lines)
+    return given, lines
 
 
 def _merge(into: Sources, part: Sources) -> None:
@@ -147,6 +167,8 @@ def paused_gc():
         yield
     finally:
         if enabled:
+            if briefgen.ONE_SHOT:
+                gc.freeze()
             gc.enable()
 
 

@@ -51,7 +51,7 @@ from briefgen.source.fields import (
 )
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=False)
     _origin: Origin | None = PrivateAttr(default=None)
 
     @property
@@ -76,7 +76,7 @@ class Record(BaseModel):
 class Name(BaseModel):
     """A person or an organisation, as CSL-JSON names them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     family: Short | None = None
     given: Short | None = None
     literal: Short | None = None
@@ -222,13 +222,13 @@ NAME_FIELDS = tuple(name for name, info in Reference.model_fields.items() if inf
 
 
 class Review(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     by: Short
     on: IsoDate
 
 
 class Citation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     ref: Slug
     locator: Short | None = None
     quote: Claim | None = None
@@ -259,7 +259,7 @@ class Fact(Record):
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     heading: Short
     facts: list[Slug] | None = Field(default=None, min_length=1)
     select: Short | None = None
@@ -295,7 +295,7 @@ class Brief(Record):
 
 
 class Organization(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     name: Short
     logo: WorkspacePath | None = None
     website: Url | None = None
@@ -303,7 +303,7 @@ class Organization(BaseModel):
 
 
 class Colors(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     primary: Color = "#1d3a5f"
     accent: Color = "#9a4a14"
 

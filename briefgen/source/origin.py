@@ -7,6 +7,7 @@ that any later stage can point at the exact line and field of a problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -20,17 +21,32 @@ class Lines:
     quotation mark nothing opens (`quote: text"`)."""
 
     def __init__(self, lines: dict[tuple, int] | None = None, columns: dict[tuple, int] | None = None,
-                 triples: list | None = None, stray_quotes: list[tuple] | None = None):
+                 triples: list | None = None, stray_quotes: list[tuple] | None = None,
+                 reread: Callable[[], Lines] | None = None):
         self._lines, self._columns, self._triples = lines, columns, triples
         self.stray_quotes: list[tuple] = list(stray_quotes or ())
+        self._reread = reread  # for records from the records cache: the file's own lines, read again when needed
 
     def _load(self) -> None:
+        if self._lines is None and self._reread is not None:
+            again = self._reread()
+            again._load()
+            self._lines, self._columns, self._reread = again._lines, again._columns, None
         if self._lines is None:
             self._lines, self._columns = {}, {}
             for loc, line, column in self._triples or ():
                 self._lines[tuple(loc)] = line
                 self._columns[tuple(loc)] = column
             self._triples = None
+
+    def reread_with(self, reread: Callable[[], Lines]) -> None:
+        """Take the lines from `reread()` when one is first asked for."""
+        self._reread = reread
+
+    def dicts(self) -> tuple[dict[tuple, int], dict[tuple, int]]:
+        """The line and the column of every location."""
+        self._load()
+        return self._lines, self._columns or {}
 
     def get(self, loc: tuple) -> int | None:
         self._load()

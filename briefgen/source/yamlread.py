@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from briefgen import __version__
+from briefgen.paths import cache_dir as parse_cache_dir
 from briefgen.source.origin import Lines
 
 try:  # the C composer is several times faster
@@ -47,31 +48,24 @@ class Bad(Exception):
 _CACHE_FORMAT = 3  # bump when what the parse cache holds changes
 
 
-def parse_cache_dir() -> Path | None:
-    """Where parsed source files are kept, keyed by their content; None if off.
-
-    BRIEFGEN_CACHE_DIR names the folder (empty turns the cache off); else it
-    is briefgen/ under XDG_CACHE_HOME or ~/.cache.  It is kept outside the
-    workspace so that nothing shared with others (an output folder kept in
-    git, say) can put words into a brief that are not in its sources."""
-    configured = os.environ.get("BRIEFGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "briefgen" / "parsed"
+def _parse_entry(raw: bytes) -> Path | None:
+    folder = parse_cache_dir()
+    if folder is None:
+        return None
+    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
+    return folder / (hashlib.sha256(key).hexdigest() + ".json")
 
 
-def read_cached(raw: bytes) -> tuple[object, Lines]:
+def read_cached(raw: bytes, store: bool = True) -> tuple[object, Lines]:
     """read_yaml, remembered by content: a re-check after one edit re-parses one file.
 
     A cache entry that is missing or unreadable only means parsing again.
     Files that do not parse are never cached, so their messages are always
-    fresh; the schema is checked on every run, cached or not."""
-    folder = parse_cache_dir()
-    if folder is None:
+    fresh; the schema is checked on every run, cached or not.  With `store`
+    false, a new parse is not kept (see `keep_parsed`)."""
+    entry = _parse_entry(raw)
+    if entry is None:
         return read_yaml(raw)
-    key = f"{__version__}\0{_CACHE_FORMAT}\0".encode() + raw
-    entry = folder / (hashlib.sha256(key).hexdigest() + ".json")
     try:
         data, triples, stray = json.loads(entry.read_bytes())
         if isinstance(triples, list) and all(isinstance(t, list) and len(t) == 3 for t in triples[:1]) \
@@ -80,15 +74,24 @@ def read_cached(raw: bytes) -> tuple[object, Lines]:
     except (OSError, ValueError, TypeError):
         pass
     data, lines = read_yaml(raw)
+    if store:
+        keep_parsed(raw, data, lines)
+    return data, lines
+
+
+def keep_parsed(raw: bytes, data: object, lines: Lines) -> None:
+    """Keep the parse of `raw` in the parse cache."""
+    entry = _parse_entry(raw)
+    if entry is None or entry.exists():
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
         blob = json.dumps([data, lines.triples(), lines.stray_quotes], ensure_ascii=False)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob.encode("utf-8"))
         os.replace(tmp, entry)
     except OSError:
         pass  # a cache that cannot be written is no cache, not an error
-    return data, lines
 
 
 def read_yaml(raw: bytes) -> tuple[object, Lines]:
@@ -98,8 +101,10 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise Bad(line, "file is not UTF-8 text (save it as UTF-8)", "not-utf8") from None
+    loader = None
     try:
-        return _build(yaml.parse(text, Loader=_Loader))
+        loader = _Loader(text)
+        return _build(iter(loader.get_event, None))  # None after the stream's end; no generator in between
     except yaml.MarkedYAMLError as exc:
         raise Bad(*_syntax_error(exc, text)) from None
     except yaml.reader.ReaderError as exc:
@@ -108,6 +113,9 @@ def read_yaml(raw: bytes) -> tuple[object, Lines]:
         raise Bad(line, f"invalid YAML: the control character {char!r} is not allowed", "yaml-syntax") from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above carries a place
         raise Bad(1, f"invalid YAML: {' '.join(str(exc).split())}", "yaml-syntax") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:

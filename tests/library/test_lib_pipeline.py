@@ -223,3 +223,49 @@ def test_a_partial_build_leaves_the_others_alone(make_workspace, tmp_path, only)
     other = "brief-two" if only == ("brief-one",) else "brief-one"
     assert {k: v for k, v in files_under(out).items() if k.startswith(other)} == \
         {k: v for k, v in before.items() if k.startswith(other)}
+
+
+MORE = """\
+facts:
+  - id: more-fact
+    claim: "More is said here."
+    tags: [topic-more]
+    cite: [{ref: statute}]
+briefs:
+  - id: brief-more
+    title: "Brief more"
+    template: one-pager
+    date: 2026-01-15
+    sections:
+      - heading: "More"
+        facts: [more-fact]
+"""
+
+
+def test_a_long_lived_process_cites_again_only_the_briefs_whose_records_changed(make_workspace):
+    from briefgen.build.pipeline import check_project
+    from briefgen.source import load
+
+    root = make_workspace(extra={"sources/more.yaml": MORE})
+    remembered = load.Remembered()
+
+    def checked():
+        project = Project.open(root)
+        project.remembered = remembered
+        return check_project(project)
+
+    first = checked()
+    again = checked()
+    assert sorted(first.cited) == ["brief-more", "brief-one"]
+    assert all(again.cited[b] is first.cited[b] for b in first.cited)  # nothing changed: nothing cited again
+    more = root / "sources/more.yaml"
+    more.write_text(MORE.replace("More is said here.", "More is said, again."))
+    third = checked()
+    assert third.cited["brief-one"] is first.cited["brief-one"]
+    assert third.cited["brief-more"] is not first.cited["brief-more"]
+    assert [cf.fact.claim for s in third.cited["brief-more"].sections for cf in s.facts] == ["More is said, again."]
+    assert repr(third.cited["brief-more"]) == repr(check_project(Project.open(root)).cited["brief-more"])  # as new
+    (root / "sources/references.yaml").write_text((root / "sources/references.yaml").read_text()
+                                                  .replace('title: "An Act"', 'title: "An Act, renamed"'))
+    fourth = checked()
+    assert [e.title for e in fourth.cited["brief-more"].references] == ["An Act, renamed"]
