@@ -27,7 +27,9 @@ from briefgen.build.folder import OutputFolder, Remembered
 from briefgen.build.resident import resident_jobs
 from briefgen.build.since import mark_changes
 from briefgen.compose.cite import CitedBrief, cite
+from briefgen.compose.edition import own_language
 from briefgen.compose.plan import Job, SheetRequest, plan
+from briefgen.compose.translated import edition_problems, translation_problems
 from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
@@ -35,6 +37,7 @@ from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
 from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format, writes_notes
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
+from briefgen.source.messages import Words
 from briefgen.source.project import Project
 from briefgen.source.review import review, stale_facts
 
@@ -74,9 +77,13 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
         problems += [p for p in found if p.severity == "error"]
         for brief in base.briefs.values():
             try:
-                cited[brief.id] = cite(brief, select(brief, selector), base.references)
+                cited[brief.id] = cite(brief, select(brief, selector), base.references,
+                                       Words(own_language(brief, project.config), str(project.root)))
             except BriefgenError as exc:
                 problems += exc.problems
+        found = translation_problems(base, cited, project.config, project.root)
+        warnings += [p for p in found if p.severity == "warning"]
+        problems += [p for p in found if p.severity == "error"]
     if strict and warnings:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
         warnings = []
@@ -117,6 +124,7 @@ class BuildRequest:
     time_limit: float | None = None
     memory_limit: int | None = None
     changes_since: str | None = None  # mark what changed since this version (a git revision, a release)
+    langs: tuple[str, ...] | None = None  # only these language editions of the briefs (default: every one)
 
     def options(self) -> Options:
         formats = self.formats or DEFAULT_FORMATS
@@ -175,7 +183,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     # 2. Plan the documents (and the others already in the output folder) and style their citations.
     planned = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
                    tag=request.tag, per_tag=request.per_tag, sheets=request.sheets, templates=project.templates,
-                   today=build_date(), selector=selector)
+                   today=build_date(), selector=selector, config=project.config, langs=request.langs,
+                   root=str(project.root))
     folder = OutputFolder(project, *_out_dir(project, request), remembered)
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1,
@@ -189,7 +198,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
     refused = [job for job in planned + resident
-               if request.release and _refused_for_release(job, stale, result, job in planned)]
+               if request.release and _refused_for_release(job, stale, result, job in planned, base, project.config)]
     folder.out_of_date.update(unplannable)
     # A whole build keeps every document in the folder current; a partial one
     # only says which of the others are not.
@@ -299,10 +308,11 @@ def _mark_out_of_date(jobs: list[Job], folder: OutputFolder, project: Project, o
             folder.out_of_date[job.stem] = "its sources or template changed since it was built"
 
 
-def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult, asked: bool = True) -> bool:
+def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult, asked: bool = True,
+                         base: FactBase | None = None, config=None) -> bool:
     """For a release build, whether the job would show a draft or stale fact;
     for a job the build was asked for, each such fact is reported."""
-    problems = []
+    problems = edition_problems(job.cited, base, config, "error") if base is not None else []
     for fact in (cf.fact for s in job.cited.sections for cf in s.facts):
         reason = stale.get(fact.id)
         why = "a draft" if fact.status == "draft" else (f"stale ({reason})" if reason else None)
