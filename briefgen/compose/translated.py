@@ -8,7 +8,7 @@ from briefgen.compose.cite import CitedBrief
 from briefgen.compose.edition import editions, own_language
 from briefgen.errors import Problem
 from briefgen.source.check import FactBase
-from briefgen.source.messages import SHIPPED, catalog_files
+from briefgen.source.messages import SHIPPED, catalog_files, catalog_problems
 from briefgen.source.model import Config
 from briefgen.source.translations import missing_translations, stale_translations
 
@@ -17,7 +17,7 @@ def translation_problems(base: FactBase, cited: dict[str, CitedBrief], config: C
                          severity: str = "warning") -> list[Problem]:
     """Every stale translation in the sources, and every text a brief's
     language editions would show untranslated."""
-    problems: list[Problem] = []
+    problems: list[Problem] = catalog_problems(root) if root is not None else []
     for record in [*base.references.values(), *base.facts.values(), *base.briefs.values()]:
         problems += stale_translations(record, severity)
     seen: set[tuple[str, str]] = set()

@@ -19,13 +19,20 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date, format_skeleton
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from briefgen.errors import BriefgenError, Problem
 
 CATALOGS = Path(__file__).parent / "catalogs"
 WORKSPACE_LOCALE = "locale"  # a workspace's own catalogues: locale/<lang>.po
 SHIPPED = tuple(sorted(p.stem for p in CATALOGS.glob("*.po")))  # the languages briefgen speaks
+
+
+def _shown(path: Path) -> str:
+    """A workspace catalogue as `locale/es.po`; a built-in one as `(built-in) es.po`."""
+    return f"{WORKSPACE_LOCALE}/{path.name}" if path.parent.name == WORKSPACE_LOCALE else f"(built-in) {path.name}"
 
 
 def _candidates(lang: str) -> list[str]:
@@ -48,8 +55,17 @@ def catalog_files(lang: str, root: Path | None) -> list[Path]:
 
 
 def _compiled(path: Path) -> Translations:
-    with path.open("rb") as f:
-        catalog = read_po(f)
+    """A catalogue read from its .po file (and compiled in memory); one that
+    cannot be read is a BriefgenError at its line."""
+    try:
+        with path.open("rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+    except PoFileError as exc:
+        raise BriefgenError(Problem(_shown(path), getattr(exc, "lineno", 0) or 0,
+                                    f"message catalogue: {exc}", "bad-catalogue")) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BriefgenError(Problem(_shown(path), 0, f"message catalogue cannot be read: {exc}",
+                                    "bad-catalogue")) from None
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -137,3 +153,15 @@ def language_name(lang: str, in_lang: str | None = None) -> str:
         return _locale(lang).get_display_name(_locale(in_lang or "en")) or lang
     except (AttributeError, ValueError):
         return lang
+
+
+def catalog_problems(root: Path) -> list[Problem]:
+    """Each of the workspace's catalogues (locale/*.po) that cannot be read,
+    so that `check` finds it before a build does."""
+    problems = []
+    for path in sorted((root / WORKSPACE_LOCALE).glob("*.po")):
+        try:
+            _compiled(path)
+        except BriefgenError as exc:
+            problems += exc.problems
+    return problems
