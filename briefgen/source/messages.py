@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +95,13 @@ def _locale(lang: str) -> Locale:
     return Locale("en")
 
 
+# The catalogues of each (language, workspace), looked up again at most this
+# often: a label costs a dictionary lookup, and a long-running preview still
+# sees a workspace's locale/*.po change.
+_RECHECK_SECONDS = 1.0
+_RESOLVED: dict[tuple[str, str | None], tuple[float, NullTranslations]] = {}
+
+
 @dataclass(frozen=True)
 class Words:
     """The words and formats of one language: what a page says, and how it
@@ -105,8 +113,13 @@ class Words:
 
     @property
     def translations(self) -> NullTranslations:
-        files = catalog_files(self.lang, Path(self.root) if self.root else None)
-        return _translations(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+        key = (self.lang, self.root)
+        found = _RESOLVED.get(key)
+        now = time.monotonic()
+        if found is None or now - found[0] > _RECHECK_SECONDS:
+            files = catalog_files(self.lang, Path(self.root) if self.root else None)
+            found = _RESOLVED[key] = (now, _translations(tuple((str(p), p.stat().st_mtime_ns) for p in files)))
+        return found[1]
 
     def gettext(self, message: str) -> str:
         return self.translations.ugettext(message)
