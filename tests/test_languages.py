@@ -290,3 +290,17 @@ def test_text_in_cjk_renders_with_the_noto_fallback(tmp_path, run):
     for font in page["/Resources"]["/Font"].values():
         fonts.add(str(font.get_object()["/BaseFont"]))
     assert any(re.search(r"Noto.?Sans.?CJK", f) for f in fonts), fonts
+
+
+def test_a_language_with_no_catalogue_and_headings_that_do_not_match_are_reported(make_workspace, run):
+    from conftest import BRIEFS
+
+    briefs = BRIEFS.replace('title: "Brief one"', 'title: "Brief one"\n    translations: {fr: {headings: [Premier]}}')
+    root = make_workspace(briefs=briefs, extra={"briefgen.yaml": "languages: [de]\n"})
+    result = run(root, "check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert ("briefgen.yaml:1: warning: briefgen has no catalogue of labels for 'de' (it has en, es, fr): its pages' "
+            "labels stay English; add locale/de.po") in lines
+    assert any(line.startswith("sources/briefs.yaml:") and "the fr translation of brief 'brief-one' has 1 headings "
+               "for 2 sections" in line for line in lines), lines
