@@ -92,6 +92,11 @@ def test_the_spanish_word_document_is_in_spanish(spanish):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Lo esencial" in text and "Lo que pedimos" in text and "Fuentes" in text
     assert "Bottom line" not in text and "What we ask" not in text
+    import zipfile
+
+    with zipfile.ZipFile(root / "output" / f"{ONE_PAGER}.es.docx") as package:
+        footer = package.read("word/briefgen-footer.xml").decode("utf-8")
+    assert ">Página </w:t>" in footer and "> de </w:t>" in footer and "Page" not in footer
 
 
 def test_a_whole_build_makes_every_edition_and_the_index_groups_them(make_workspace, run):
