@@ -47,10 +47,10 @@ def edition_problems(cited: CitedBrief, base: FactBase, config: Config, severity
     lang = cited.words.lang
     if brief is None or cited.brief.id != brief.id or lang == own_language(brief, config):
         return []
-    problems = [p for p in stale_translations(brief, severity) if f" {lang} " in p.message]
+    problems = stale_translations(brief, severity, lang)
     problems += missing_translations(brief, lang, severity)
     for original in [*(base.facts.get(cf.fact.id, cf.fact) for s in cited.sections for cf in s.facts),
                      *(base.references.get(e.ref.id, e.ref) for e in cited.references)]:
-        problems += [p for p in stale_translations(original, severity) if f" {lang} " in p.message]
+        problems += stale_translations(original, severity, lang)
         problems += missing_translations(original, lang, severity)
     return problems

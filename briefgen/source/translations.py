@@ -92,12 +92,17 @@ def _kind(record) -> str:
     return type(record).__name__.lower()
 
 
-def stale_translations(record, severity: str = "warning") -> list[Problem]:
-    """A translation whose digest is not that of the original now (or that
-    records none): the original changed since, or no one can tell."""
+def stale_translations(record, severity: str = "warning", only: str | None = None) -> list[Problem]:
+    """A translation (into `only`, or any language) whose digest is not that of
+    the original now, or that records none: the original changed since, or no
+    one can tell."""
+    translations = {lang: t for lang, t in (getattr(record, "translations", None) or {}).items()
+                    if only is None or lang == only}
+    if not translations:
+        return []
     problems = []
     now = digest_of(record)
-    for lang, t in (getattr(record, "translations", None) or {}).items():
+    for lang, t in translations.items():
         loc = ("translations", lang, "digest") if t.digest else ("translations", lang)
         if t.digest is None:
             problems.append(record.problem(loc, f"the {lang} translation of {_kind(record)} '{record.id}' records no "
