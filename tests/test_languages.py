@@ -309,3 +309,17 @@ def test_a_language_with_no_catalogue_and_headings_that_do_not_match_are_reporte
             "labels stay English; add locale/de.po") in lines
     assert any(line.startswith("sources/briefs.yaml:") and "the fr translation of brief 'brief-one' has 1 headings "
                "for 2 sections" in line for line in lines), lines
+
+
+def test_build_lang_leaves_the_other_editions_as_they_are(tmp_path, run):
+    root = copy_sample(tmp_path)
+    assert run(root, "build", "--format", "html").exit_code == 0
+    sheet = root / "output/maxwell-interview-fact-sheet.html"
+    before = sheet.read_bytes()
+    briefs = root / "sources/briefs.yaml"
+    briefs.write_text(briefs.read_text().replace('subtitle: "What the MSNBC segment of August 24, 2025 reported"',
+                                                 'subtitle: "What the MSNBC segment reported"'))
+    result = run(root, "build", "--lang", "es", "--format", "html")
+    assert result.exit_code == 0
+    assert sheet.read_bytes() == before  # not the Spanish editions: not rebuilt, but said to be out of date
+    assert "1 other document in the output folder is out of date" in result.stdout

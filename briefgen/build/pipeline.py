@@ -190,7 +190,8 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1,
                           notes=writes_notes(options.formats))
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
+    # A whole build (every brief, every language) keeps the folder current.
+    whole = request.briefs is None and request.tag is None and request.langs is None
     planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
                                                      request.changes_since, memo, folder.documents, whole)
     result = BuildResult(warnings=[*warnings, *since_warnings], checked=checked,
