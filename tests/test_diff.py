@@ -107,7 +107,7 @@ HEAD:sources/facts/online-exploitation.yaml:5: fact 'few-convicted': claim rewor
 HEAD:sources/facts/online-exploitation.yaml:42: fact 'section-230-broad-immunity': citation added
     citation added: usc-47-230, § 230(c)(1)
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets child-safety, online-exploitation, section-230
-HEAD:sources/facts/online-exploitation.yaml:132: fact 'fosta-2018': claim reworded, number changed (2017 → 2018)
+HEAD:sources/facts/online-exploitation.yaml:133: fact 'fosta-2018': claim reworded, number changed (2017 → 2018)
     claim: In [-2017-]{+2018+} Congress enacted the Allow States and …
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets online-exploitation, section-230, sex-trafficking
 HEAD:sources/briefs.yaml:56: brief 'maxwell-interview-fact-sheet': facts shown changed
@@ -140,7 +140,7 @@ def test_json_has_stable_keys(history):
         "new": {"version": "HEAD~3", "problems": []},
         "facts": [{
             "id": "fosta-2018", "change": "changed", "events": ["claim reworded", "number changed"],
-            "version": "HEAD~3", "path": FACTS, "line": 130, "fields": [],
+            "version": "HEAD~3", "path": FACTS, "line": 131, "fields": [],
             "claim": {"old": old_claim, "new": old_claim.replace("2017", "2018"),
                       "diff": [{"op": "equal", "text": "In"}, {"op": "delete", "text": "2017"},
                                {"op": "insert", "text": "2018"}, {"op": "equal", "text": old_claim[8:]}],
@@ -223,7 +223,7 @@ def test_release_tags_a_named_version(repo, run):
     edit(repo, FACTS, "In 2018 Congress enacted", "In 2017 Congress enacted")
     assert diff(repo, "2026-11").stdout.splitlines()[:2] == [
         "Changes from release-2026-11 to the working tree: 1 fact changed.",
-        "sources/facts/online-exploitation.yaml:132: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
+        "sources/facts/online-exploitation.yaml:133: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
     refused = run(repo, "release", "2026-12")
     assert (refused.exit_code, refused.stderr) == (1, "the sources have changes not committed "
                                                       "(sources/facts/online-exploitation.yaml...): commit them "
@@ -240,7 +240,7 @@ def test_release_without_git_stores_the_sources(tmp_path, run):
     result = diff(root, "v3")
     assert result.stdout.splitlines()[:2] == [
         "Changes from v3 to the working tree: 1 fact changed.",
-        "sources/facts/online-exploitation.yaml:130: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
+        "sources/facts/online-exploitation.yaml:131: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
 
 
 # -- errors -------------------------------------------------------------------
@@ -275,7 +275,7 @@ def test_a_revision_that_does_not_check_is_still_compared(repo):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "Changes from HEAD~1 to HEAD: 1 fact changed; 1 fact not compared.",
-        "HEAD:sources/facts/online-exploitation.yaml:133: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)",
+        "HEAD:sources/facts/online-exploitation.yaml:134: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)",
         "    claim: In [-2018-]{+2017+} Congress enacted the Allow States and …",
         "    reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets online-exploitation, "
         "section-230, sex-trafficking",

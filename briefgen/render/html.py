@@ -149,7 +149,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
                                     "template-error", subject=brief.id)) from None
 
 
-_SOURCE_LINK = re.compile(r'<a href="#ref-([^"]+)" title="(Source [^"]*)">')
+_SOURCE_LINK = re.compile(r'<a href="#ref-([^"]+)" title="([^"]*)">')  # "Source 1, point 16", in the page's language
 
 
 def _source_label(entry) -> str:

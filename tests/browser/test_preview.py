@@ -102,8 +102,8 @@ def test_a_broken_file_shows_its_located_problem_then_the_page_returns(server, p
     try:
         page.wait_for_selector(".problems", timeout=WAIT)
         problem = page.inner_text(".problems li")
-        assert problem.startswith(f"{FACTS}:34 a quotation mark opened on this line is not closed")
-        assert page.inner_text(".problems .line.here") == '34    claim: "unclosed'
+        assert problem.startswith(f"{FACTS}:52 a quotation mark opened on this line is not closed")
+        assert page.inner_text(".problems .line.here") == '52    claim: "unclosed'
         assert "behind" in page.get_attribute("#frame", "class")  # the last good render, greyed
         assert "One in four children" in frame_text(page)
     finally:
