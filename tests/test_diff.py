@@ -57,6 +57,7 @@ def history(tmp_path_factory) -> Path:
     commit(root, "the sample", "2026-11-01")
     edit(root, FACTS, "while many abusers and clients are never investigated.",
          "while many abusers and clients go uninvestigated.")
+    edit(root, FACTS, "digest: 10da0dbe", "digest: 3cd9e03b")  # its Spanish translation, checked against it
     commit(root, "reword a claim", "2026-11-02")
     edit(root, FACTS, "In 2017 Congress enacted", "In 2018 Congress enacted")
     commit(root, "correct a year", "2026-11-03")
@@ -66,7 +67,11 @@ def history(tmp_path_factory) -> Path:
                                 encoding="utf-8")
     commit(root, "retire a fact", "2026-11-04")
     edit(root, FACTS, """particularly children, vulnerable to online sex trafficking"
+        translations:
+          es: {locator: punto 15}
 """, """particularly children, vulnerable to online sex trafficking"
+        translations:
+          es: {locator: punto 15}
       - ref: usc-47-230
         locator: "§ 230(c)(1)"
 """)
@@ -99,13 +104,13 @@ HEAD:sources/facts/maxwell.yaml:91: fact 'interviewer-finished-sentences': retir
 HEAD:sources/facts/online-exploitation.yaml:5: fact 'few-convicted': claim reworded
     claim: … States, while many abusers and clients [-are never investigated.-]{+go uninvestigated.+}
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets accountability, sex-trafficking
-HEAD:sources/facts/online-exploitation.yaml:32: fact 'section-230-broad-immunity': citation added
+HEAD:sources/facts/online-exploitation.yaml:42: fact 'section-230-broad-immunity': citation added
     citation added: usc-47-230, § 230(c)(1)
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets child-safety, online-exploitation, section-230
-HEAD:sources/facts/online-exploitation.yaml:87: fact 'fosta-2018': claim reworded, number changed (2017 → 2018)
+HEAD:sources/facts/online-exploitation.yaml:133: fact 'fosta-2018': claim reworded, number changed (2017 → 2018)
     claim: In [-2017-]{+2018+} Congress enacted the Allow States and …
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets online-exploitation, section-230, sex-trafficking
-HEAD:sources/briefs.yaml:36: brief 'maxwell-interview-fact-sheet': facts shown changed
+HEAD:sources/briefs.yaml:56: brief 'maxwell-interview-fact-sheet': facts shown changed
     no longer shows: interviewer-finished-sentences
 """
 
@@ -135,7 +140,7 @@ def test_json_has_stable_keys(history):
         "new": {"version": "HEAD~3", "problems": []},
         "facts": [{
             "id": "fosta-2018", "change": "changed", "events": ["claim reworded", "number changed"],
-            "version": "HEAD~3", "path": FACTS, "line": 85, "fields": [],
+            "version": "HEAD~3", "path": FACTS, "line": 131, "fields": [],
             "claim": {"old": old_claim, "new": old_claim.replace("2017", "2018"),
                       "diff": [{"op": "equal", "text": "In"}, {"op": "delete", "text": "2017"},
                                {"op": "insert", "text": "2018"}, {"op": "equal", "text": old_claim[8:]}],
@@ -157,10 +162,10 @@ def test_json_of_a_retired_fact_and_a_citation(history):
     assert (retired["id"], retired["events"], retired["fields"]) == (
         "interviewer-finished-sentences", ["retired"], [{"field": "status", "old": "verified", "new": "retired"}])
     assert cited["citations"] == [{"change": "added", "ref": "usc-47-230", "old": None,
-                                   "new": {"ref": "usc-47-230", "locator": "§ 230(c)(1)", "quote": None}, "line": 32}]
+                                   "new": {"ref": "usc-47-230", "locator": "§ 230(c)(1)", "quote": None}, "line": 42}]
     assert data["briefs"] == [{"id": "maxwell-interview-fact-sheet", "change": "changed",
                                "events": ["facts shown changed"], "version": "HEAD~1", "path": "sources/briefs.yaml",
-                               "line": 36, "fields": [], "shows": {"added": [], "removed": [
+                               "line": 56, "fields": [], "shows": {"added": [], "removed": [
                                    "interviewer-finished-sentences"]}}]
 
 
@@ -177,7 +182,7 @@ def test_markdown_for_a_pull_request_comment(history):
 
 ### Briefs
 
-- `maxwell-interview-fact-sheet` (HEAD\\~2:sources/briefs.yaml:36): facts shown changed
+- `maxwell-interview-fact-sheet` (HEAD\\~2:sources/briefs.yaml:56): facts shown changed
   - no longer shows: interviewer-finished-sentences
 """
     reworded = diff(history, "HEAD~5", "HEAD~4", "--format", "markdown").stdout
@@ -193,7 +198,7 @@ def test_a_committed_number_change_against_the_working_tree(repo):
     result = diff(repo)  # HEAD against the working tree: paths as they are on disk
     assert result.stdout == """\
 Changes from HEAD to the working tree: 1 fact changed.
-sources/facts/online-exploitation.yaml:36: fact 'one-in-four-children': claim reworded, number changed (one quarter → 25%)
+sources/facts/online-exploitation.yaml:54: fact 'one-in-four-children': claim reworded, number changed (one quarter → 25%)
     claim: One in four children [-(one quarter)-]{+(25%)+} report having had an online sexual …
     reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets child-safety, online-exploitation
 """
@@ -218,7 +223,7 @@ def test_release_tags_a_named_version(repo, run):
     edit(repo, FACTS, "In 2018 Congress enacted", "In 2017 Congress enacted")
     assert diff(repo, "2026-11").stdout.splitlines()[:2] == [
         "Changes from release-2026-11 to the working tree: 1 fact changed.",
-        "sources/facts/online-exploitation.yaml:87: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
+        "sources/facts/online-exploitation.yaml:133: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
     refused = run(repo, "release", "2026-12")
     assert (refused.exit_code, refused.stderr) == (1, "the sources have changes not committed "
                                                       "(sources/facts/online-exploitation.yaml...): commit them "
@@ -235,7 +240,7 @@ def test_release_without_git_stores_the_sources(tmp_path, run):
     result = diff(root, "v3")
     assert result.stdout.splitlines()[:2] == [
         "Changes from v3 to the working tree: 1 fact changed.",
-        "sources/facts/online-exploitation.yaml:85: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
+        "sources/facts/online-exploitation.yaml:131: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)"]
 
 
 # -- errors -------------------------------------------------------------------
@@ -270,7 +275,7 @@ def test_a_revision_that_does_not_check_is_still_compared(repo):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "Changes from HEAD~1 to HEAD: 1 fact changed; 1 fact not compared.",
-        "HEAD:sources/facts/online-exploitation.yaml:88: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)",
+        "HEAD:sources/facts/online-exploitation.yaml:134: fact 'fosta-2018': claim reworded, number changed (2018 → 2017)",
         "    claim: In [-2018-]{+2017+} Congress enacted the Allow States and …",
         "    reaches: briefs maxwell-interview-fact-sheet, section-230-one-pager; tag sheets online-exploitation, "
         "section-230, sex-trafficking",

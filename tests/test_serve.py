@@ -42,7 +42,7 @@ def test_a_document_page_frames_the_built_html_and_links_facts_to_their_lines(se
     assert status == 200
     src = re.search(r'<iframe[^>]* src="(/files/[^"]+)"', page)[1]
     assert src.startswith(f"/files/{ONE_PAGER}.html?v=")
-    assert "sources/facts/online-exploitation.yaml:33" in page  # where one-in-four-children is written
+    assert "sources/facts/online-exploitation.yaml:51" in page  # where one-in-four-children is written
     status, headers, body = server.get(src)
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in headers["content-security-policy"]

@@ -166,10 +166,20 @@ class Digests:
             self._templates[name] = digest(*(f"{p.name}\0" for p in files), *(p.read_bytes() for p in files))
         return self._templates[name]
 
+    def _catalogs(self, lang: str) -> str:
+        """The message catalogues the page's words come from (the workspace's and briefgen's)."""
+        key = "\0lang:" + lang
+        if key not in self._templates:
+            from briefgen.source.messages import catalog_files
+
+            files = catalog_files(lang, self.project.root)
+            self._templates[key] = digest(lang, *(str(p) for p in files), *(p.read_bytes() for p in files))
+        return self._templates[key]
+
     def of(self, job: Job) -> str:
         cited = job.cited
         return digest(
-            __version__, self.options, job.stem, self._template(cited.brief.template),
+            __version__, self.options, job.stem, self._template(cited.brief.template), self._catalogs(cited.words.lang),
             # A sheet is dated the day it is built; a sheet whose content did
             # not change keeps the date of the day it last changed.
             self._record(cited.brief, {"date"} if job.kind != "brief" else None),

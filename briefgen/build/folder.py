@@ -16,10 +16,12 @@ from briefgen.build import manifest
 from briefgen.build.cache import CACHE_NAME, Cache, digest
 from briefgen.build.document import Rendered
 from briefgen.build.output import output_path, remove, sweep, write_atomic
+from briefgen.compose.edition import editions
 from briefgen.compose.plan import TAGS_DIR, Job, sheet_tags
 from briefgen.errors import Problem
 from briefgen.render.backend import FORMATS
 from briefgen.source.check import FactBase
+from briefgen.source.messages import Words
 from briefgen.source.project import Project
 
 INDEX_NAME = "index.html"
@@ -120,6 +122,9 @@ class OutputFolder:
             kind, ident = data["kind"], data["id"]
             if kind == "brief" and stem == ident and ident not in base.briefs:
                 self.remove_document(stem, f"brief '{ident}' is no longer in the sources")
+            elif kind == "brief" and stem == f"{ident}.{data.get('lang')}" and (
+                    ident not in base.briefs or data.get("lang") not in editions(base.briefs[ident], self.project.config)):
+                self.remove_document(stem, f"brief '{ident}' has no {data.get('lang')} edition any more")
             elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident not in sheet_tags(base):
                 self.remove_document(stem, f"no fact has the tag '{ident}' any more")
 
@@ -145,6 +150,8 @@ class OutputFolder:
             except TypeError:
                 continue
             entries.append({"key": f"{_KEY_PREFIX.get(data['kind'], 'brief')}:{stem.rsplit('/', 1)[-1]}",
+                            "id": str(data["id"]), "lang": str(data.get("lang") or ""), "edition": stem != data["id"]
+                            and stem == f"{data['id']}.{data.get('lang')}",
                             "kind": data["kind"], "title": str(data["title"]), "date": str(data["date"]),
                             "tags": tags, "draft": data.get("draft") is True,
                             "dropped": [str(d) for d in data.get("dropped") or []],
@@ -152,7 +159,10 @@ class OutputFolder:
                             "out_of_date": self.out_of_date.get(stem),
                             "files": [[fmt.upper(), name] for fmt, name in present.items()]})
         config = self.project.config
-        title = f"{config.organization.name}: briefs" if config.organization else "Briefs"
+        words = Words(config.lang, str(self.project.root))
+        title = (words("%(organization)s: briefs", organization=config.organization.name) if config.organization
+                 else words.gettext("Briefs"))
+        entries = editions_grouped(entries)
         path = output_path(self.path, INDEX_NAME)
         d = digest(__version__, title, config.model_dump_json(), json.dumps(entries, sort_keys=True))
         if self.cache.fresh(INDEX_NAME, path, d):
@@ -176,3 +186,20 @@ class OutputFolder:
     def save(self) -> None:
         if self.cache.changed:  # a no-op build leaves the cache file alone
             self.cache.save()
+
+
+def editions_grouped(entries: list[dict]) -> list[dict]:
+    """One index entry per brief, its language editions' files beside its own
+    ("PDF", "HTML", "PDF (es)", "HTML (es)"); an edition whose brief's own
+    document is not in the folder keeps an entry of its own."""
+    own = {e["id"]: e for e in entries if e["kind"] == "brief" and not e["edition"]}
+    grouped = []
+    for e in entries:
+        main = own.get(e["id"]) if e["edition"] and e["kind"] == "brief" else None
+        if main is None:
+            grouped.append(e)
+            continue
+        main["files"] = main["files"] + [[f"{label} ({e['lang']})", name] for label, name in e["files"]]
+        main["draft"] = main["draft"] or e["draft"]
+        main["out_of_date"] = main["out_of_date"] or (e["out_of_date"] and f"{e['lang']}: {e['out_of_date']}")
+    return grouped

@@ -32,6 +32,7 @@ def manifest(job: Job, cited: CitedBrief, files: dict[str, bytes], fitted, fitte
         "briefgen": __version__,
         "id": brief.id,
         "kind": job.kind,
+        "lang": cited.words.lang,
         "title": brief.title,
         "date": brief.date.isoformat(),
         "tags": list(brief.tags),

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from briefgen.build.document import MEMORY_LIMIT, TIME_LIMIT, Digests, Options, failed, render_document
 from briefgen.compose.cite import CitedBrief, aged, cite
+from briefgen.compose.edition import own_language
 from briefgen.compose.plan import Job, SheetRequest, plan
+from briefgen.compose.translated import edition_problems, translation_problems
 from briefgen.compose.select import Selector, select
 from briefgen.compose.styling import EarlyStyles, apply_styles, check_option, style_problems
 from briefgen.errors import BriefgenError, Problem
@@ -31,6 +33,7 @@ from briefgen.paths import OUTPUT_DIR, RELEASE_DIR
 from briefgen.render.backend import DEFAULT_FORMATS, FORMATS, backend, layout_format, writes_notes
 from briefgen.source.check import FactBase, check
 from briefgen.source.load import Sources, load, paused_gc
+from briefgen.source.messages import Words
 from briefgen.source.project import Project
 from briefgen.source.review import review, stale_facts
 
@@ -85,11 +88,15 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
             entries.clear()  # by (number, reference id): bounded, but ids come and go
         for brief in base.briefs.values():
             try:
-                cited[brief.id] = _cite(brief, select(brief, selector), base.references, before, now, entries)
+                words = Words(own_language(brief, project.config), str(project.root))
+                cited[brief.id] = _cite(brief, select(brief, selector), base.references, before, now, entries, words)
             except BriefgenError as exc:
                 problems += exc.problems
         if kept is not None:
             kept["cited"] = now
+        found = translation_problems(base, cited, project.config, project.root)
+        warnings += [p for p in found if p.severity == "warning"]
+        problems += [p for p in found if p.severity == "error"]
     if strict and warnings:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
         warnings = []
@@ -98,21 +105,21 @@ def check_project(project: Project, today: dt.date | None = None, strict: bool =
     return Checked(base, cited, warnings, selector, stale)
 
 
-def _cite(brief, selected, references, before: dict | None, now: dict, entries: dict | None) -> CitedBrief:
+def _cite(brief, selected, references, before: dict | None, now: dict, entries: dict | None, words) -> CitedBrief:
     """cite(), or what it gave last time (`before`, by brief id) when the
     brief, the facts each section selects and the references they cite are
     the very same records as then (a long-lived process keeps a file's
     records while it does not change); what is cited now goes into `now`."""
     if before is None:
-        return cite(brief, selected, references, entries)
+        return cite(brief, selected, references, words, entries)
     old = before.get(brief.id)
-    if old is not None and old[0] is brief and len(old[1]) == len(selected) \
+    if old is not None and old[0] is brief and old[2].words == words and len(old[1]) == len(selected) \
             and all(a.heading == b.heading and len(a.facts) == len(b.facts)
                     and all(f is g for f, g in zip(a.facts, b.facts)) for a, b in zip(old[1], selected)) \
             and all(references.get(e.ref.id) is e.ref for e in old[2].references):
         cited = old[2]
     else:
-        cited = cite(brief, selected, references, entries)
+        cited = cite(brief, selected, references, words, entries)
     now[brief.id] = (brief, selected, cited)
     return cited
 
@@ -149,6 +156,7 @@ class BuildRequest:
     time_limit: float | None = None
     memory_limit: int | None = None
     changes_since: str | None = None  # mark what changed since this version (a git revision, a release)
+    langs: tuple[str, ...] | None = None  # only these language editions of the briefs (default: every one)
 
     def options(self) -> Options:
         formats = self.formats or DEFAULT_FORMATS
@@ -211,13 +219,15 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     # 2. Plan the documents (and the others already in the output folder) and style their citations.
     planned = plan(base, cited, brief_ids=list(request.briefs) if request.briefs is not None else None,
                    tag=request.tag, per_tag=request.per_tag, sheets=request.sheets, templates=project.templates,
-                   today=build_date(), selector=selector)
+                   today=build_date(), selector=selector, config=project.config, langs=request.langs,
+                   root=str(project.root))
     folder = OutputFolder(project, *_out_dir(project, request), remembered)
     resident, unplannable = resident_jobs(folder, planned, base, cited, selector, project, build_date())
     styled = apply_styles(planned + resident, base, project, request.style, request.jobs or 1,
                           notes=writes_notes(options.formats))
     planned, resident = styled[:len(planned)], styled[len(planned):]
-    whole = request.briefs is None and request.tag is None  # a whole build, keeping the folder current
+    # A whole build (every brief, every language) keeps the folder current.
+    whole = request.briefs is None and request.tag is None and request.langs is None
     planned, resident, since_warnings = mark_changes(planned, resident, base, selector, project,
                                                      request.changes_since, memo, folder.documents, whole)
     if stale:  # a stale fact is marked where it shows (beside its claim, under its chart)
@@ -228,7 +238,7 @@ def build(project: Project, request: BuildRequest = BuildRequest(),
     if (problem := folder.cache_problem()) is not None:
         result.warnings.append(problem)
     refused = [job for job in planned + resident
-               if request.release and _refused_for_release(job, stale, result, job in planned)]
+               if request.release and _refused_for_release(job, stale, result, job in planned, base, project.config)]
     folder.out_of_date.update(unplannable)
     # A whole build keeps every document in the folder current; a partial one
     # only says which of the others are not.
@@ -341,10 +351,11 @@ def _mark_out_of_date(jobs: list[Job], folder: OutputFolder, project: Project, o
             folder.out_of_date[job.stem] = "its sources or template changed since it was built"
 
 
-def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult, asked: bool = True) -> bool:
+def _refused_for_release(job: Job, stale: dict[str, str], result: BuildResult, asked: bool = True,
+                         base: FactBase | None = None, config=None) -> bool:
     """For a release build, whether the job would show a draft or stale fact;
     for a job the build was asked for, each such fact is reported."""
-    problems = []
+    problems = edition_problems(job.cited, base, config, "error") if base is not None else []
     for fact in (cf.fact for s in job.cited.sections for cf in s.facts):
         reason = stale.get(fact.id)
         why = "a draft" if fact.status == "draft" else (f"stale ({reason})" if reason else None)

@@ -15,6 +15,7 @@ import datetime as dt
 
 from briefgen.build.folder import OutputFolder
 from briefgen.compose.cite import CitedBrief
+from briefgen.compose.edition import cite_edition, editions
 from briefgen.compose.plan import TAGS_DIR, Job, SheetRequest, ad_hoc_sheet, sheet_tags, tag_sheet
 from briefgen.compose.select import Selector
 from briefgen.errors import BriefgenError
@@ -37,6 +38,10 @@ def resident_jobs(folder: OutputFolder, planned: list[Job], base: FactBase, cite
         kind, ident = data["kind"], data["id"]
         if kind == "brief" and stem == ident and ident in cited:
             jobs.append(Job(f"brief:{ident}", "brief", ident, cited[ident]))
+        elif (kind == "brief" and ident in cited and stem == f"{ident}.{data.get('lang')}"
+              and data.get("lang") in editions(base.briefs[ident], project.config)[1:]):
+            jobs.append(Job(f"brief:{stem}", "brief", stem,
+                            cite_edition(base.briefs[ident], data["lang"], selector, str(project.root))))
         elif kind == "tag sheet" and stem == f"{TAGS_DIR}/{ident}" and ident in tags:
             jobs.append(tag_sheet(ident, selector, project.templates, today))
         elif kind == "fact sheet":

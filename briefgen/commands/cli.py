@@ -14,7 +14,7 @@ import click
 import briefgen
 from briefgen import __version__
 from briefgen.commands.console import report, run_build, shown
-from briefgen.commands.options import build_options, root_option, today_option
+from briefgen.commands.options import build_options, language_tags, root_option, today_option
 from briefgen.errors import BriefgenError, terminal_text
 
 
@@ -310,17 +310,20 @@ def list_(root: Path, what: str, tag: str | None, fmt: str) -> None:
 @click.option("--changes-since", metavar="REV", default=None,
               help="Mark the facts new or updated since this version (a git revision, a release's name, a folder, "
                    "or last-build) and list them, with those withdrawn, in a \"Changes since\" box.")
+@click.option("--lang", "langs", metavar="LANG", multiple=True, callback=language_tags,
+              help="Build only these language editions (repeatable): output/<brief-id>.<lang>.pdf for a language "
+                   "other than the brief's own. Default: every language of each brief.")
 @build_options
 @root_option
 @click.pass_obj
-def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, fmt: str,
-          style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool, pdf_variant: str,
-          today, time_limit: float, memory_limit: int, changes_since: str | None) -> None:
+def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool, release: bool, langs: tuple,
+          fmt: str, style: str | None, out: Path | None, jobs: int, force: bool, quiet: bool, no_fit: bool,
+          pdf_variant: str, today, time_limit: float, memory_limit: int, changes_since: str | None) -> None:
     """Check the workspace, then render briefs to HTML and PDF.
 
     Builds the named briefs, or all of them, into output/<brief-id>.html and
-    output/<brief-id>.pdf, and writes output/index.html listing everything
-    in the output folder.  Nothing is built if the workspace has errors.
+    output/<brief-id>.pdf (a language edition into output/<brief-id>.<lang>.pdf),
+    and writes output/index.html listing everything in the output folder.  Nothing is built if the workspace has errors.
     Documents whose inputs did not change since they were last built are
     not rendered again.
 
@@ -332,11 +335,13 @@ def build(root: Path, brief_ids: tuple[str, ...], tag: str | None, per_tag: bool
       briefgen build --style chicago-notes
       briefgen build --format all             # HTML, PDF and Word (.docx)
       briefgen build --changes-since release-2026-10
+      briefgen build --lang es                # the Spanish editions
     """
     ids = tuple(brief_ids) if brief_ids or tag else None
     run_build(root, quiet, fmt, briefs=ids, out_dir=out, jobs=jobs, force=force, tag=tag, per_tag=per_tag,
          fit=False if no_fit else None, pdf_variant=pdf_variant, release=release, today=today,
-         time_limit=time_limit, memory_limit=memory_limit, style=style, changes_since=changes_since)
+         time_limit=time_limit, memory_limit=memory_limit, style=style, changes_since=changes_since,
+         langs=langs or None)
 
 
 @cli.command()

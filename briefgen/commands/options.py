@@ -101,3 +101,13 @@ def root_option(f):
     return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
                         is_eager=True, callback=_set_root,
                         help="The workspace folder (may also be given before the command).")(f)
+
+
+def language_tags(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --lang value, a BCP 47 language tag."""
+    from briefgen.source.fields import Invalid, _lang
+
+    try:
+        return tuple(_lang(v) for v in values)
+    except Invalid as exc:
+        raise click.BadParameter(str(exc)) from None

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from briefgen.compose.cite import ChangeNote, CitedBrief, format_date, noted
+from briefgen.source.messages import ENGLISH, Words
 from briefgen.compose.plan import Job
 from briefgen.compose.select import Selector
 from briefgen.source import tags as tagexpr
@@ -137,10 +138,10 @@ def _order(documents) -> tuple[tuple[str, str], ...]:
 
 # -- "Changes since" on a page ------------------------------------------------
 
-def label_text(label: str) -> str:
+def label_text(label: str, words: Words = ENGLISH) -> str:
     """A version's label as a reader sees it: a date written out ("November 24, 2026"), a name as it is."""
     try:
-        return format_date(dt.date.fromisoformat(label))
+        return format_date(dt.date.fromisoformat(label), words)
     except ValueError:
         return label
 
@@ -174,10 +175,13 @@ class Since:
             if fact_id in shown:
                 continue
             fact = self.base.facts.get(fact_id)
-            why = ("removed from the sources" if fact is None else f"now {fact.status}" if not fact.renderable
-                   else "no longer in this document")
+            words = cited.words
+            status = {"retired": words.gettext("retired"), "disputed": words.gettext("disputed")}
+            why = (words.gettext("removed from the sources") if fact is None
+                   else words("now %(status)s", status=status.get(fact.status, fact.status)) if not fact.renderable
+                   else words.gettext("no longer in this document"))
             withdrawn.append((fact_id, self.old.records.facts[fact_id].claim, why))
-        return noted(cited, ChangeNote(label_text(self.old.label), marks, tuple(withdrawn)))
+        return noted(cited, ChangeNote(label_text(self.old.label, cited.words), marks, tuple(withdrawn)))
 
     def _then(self, job: Job) -> tuple[str, ...] | None:
         """The facts the old version of this document showed; None if it had none."""

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from briefgen.source.messages import ENGLISH, Words
 from briefgen.source.model import Brief, Fact, Reference
+from briefgen.source.translations import translated
 from briefgen.compose.select import SelectedSection
 from briefgen.compose.citeproc import Formatted
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,8 @@ class Marker:
     number: int
     ref_id: str
     locator: str | None = None
-    quote: str | None = None
+    quote: str | None = None  # the source's own words
+    translation: str | None = None  # the quote in the brief's language, shown beside it
     in_text: Markup | None = None  # this citation alone, in an in-text style
     note: Markup | None = None  # as a note style's footnote reads it, pinpoint included, without the layout's affixes
 
@@ -84,6 +83,7 @@ class CitedBrief:
     formatted: Formatted | None = None  # the citation style, when not briefgen's own
     changes: ChangeNote | None = None  # what changed since an earlier version, when a build was asked to say
     charts: bool = True  # whether facts with a figure show their chart (fitting may leave charts out)
+    words: Words = ENGLISH  # the page's language: its labels, dates, and its sources' words
 
     @property
     def changed_facts(self) -> list[CitedFact]:
@@ -109,12 +109,14 @@ class CitedBrief:
                 if cf.fact.figure is not None]
 
 
+
 def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Reference],
-         entries: dict | None = None) -> CitedBrief:
-    """The brief with its markers and its list of sources.  `entries`, when
-    given, keeps each list entry made, by number and reference, for the next
-    call (a long-lived process): an entry is made again unless its reference
-    is the very same record."""
+         words: Words = ENGLISH, entries: dict | None = None) -> CitedBrief:
+    """The brief with its markers and list of sources, in the language of `words`
+    (a quote's translation into it shown beside the quote).  `entries`, when
+    given, keeps each list entry made, by number, reference and language, for
+    the next call (a long-lived process): an entry is made again unless its
+    reference is the very same record."""
     numbers: dict[str, int] = {}
     cited_sections = []
     for section in sections:
@@ -123,20 +125,22 @@ def cite(brief: Brief, sections: list[SelectedSection], references: dict[str, Re
             markers = []
             for c in fact.cite:
                 number = numbers.setdefault(c.ref, len(numbers) + 1)
-                markers.append(Marker(number, c.ref, c.locator, c.quote))
+                t = c.translations.get(words.lang)
+                markers.append(Marker(number, c.ref, t.locator if t and t.locator else c.locator, c.quote,
+                                      t.quote if t and c.quote else None))
             cited_facts.append(CitedFact(fact, tuple(markers)))
         cited_sections.append(CitedSection(section.heading, tuple(cited_facts), section.charts))
     if entries is None:
-        listed = tuple(entry(number, references[ref_id]) for ref_id, number in numbers.items())
+        listed = tuple(entry(number, references[ref_id], words) for ref_id, number in numbers.items())
     else:
-        listed = tuple(_entry_kept(number, references[ref_id], entries) for ref_id, number in numbers.items())
-    return CitedBrief(brief, tuple(cited_sections), listed)
+        listed = tuple(_entry_kept(number, references[ref_id], words, entries) for ref_id, number in numbers.items())
+    return CitedBrief(brief, tuple(cited_sections), listed, words=words)
 
 
-def _entry_kept(number: int, ref: Reference, entries: dict) -> Entry:
-    kept = entries.get((number, ref.id))
+def _entry_kept(number: int, ref: Reference, words: Words, entries: dict) -> Entry:
+    kept = entries.get((number, ref.id, words.lang))
     if kept is None or kept.ref is not ref:
-        kept = entries[(number, ref.id)] = entry(number, ref)
+        kept = entries[(number, ref.id, words.lang)] = entry(number, ref, words)
     return kept
 
 
@@ -144,23 +148,28 @@ def _entry_kept(number: int, ref: Reference, entries: dict) -> Entry:
 ITALIC_TYPES = frozenset({"bill", "book", "legal_case", "legislation", "report", "periodical",
                           "regulation", "thesis", "treaty", "motion_picture", "dataset"})
 # What kind of source a reader should expect, where the title does not say.
-MEDIUM = {"broadcast": "Broadcast", "interview": "Interview", "speech": "Speech",
-          "hearing": "Hearing", "post": "Online post", "post-weblog": "Blog post"}
+def medium(kind: str, words: Words) -> str | None:
+    return {"broadcast": words.gettext("Broadcast"), "interview": words.gettext("Interview"),
+            "speech": words.gettext("Speech"), "hearing": words.gettext("Hearing"),
+            "post": words.gettext("Online post"), "post-weblog": words.gettext("Blog post")}.get(kind)
 
 
 LEGAL_TYPES = frozenset({"legislation", "regulation", "bill", "legal_case"})
 
 
-def entry(number: int, ref: Reference) -> Entry:
+def entry(number: int, ref: Reference, words: Words = ENGLISH) -> Entry:
     """A reference list entry: who. Title. Where it is found, medium,
     publisher, date.  A law, bill or case is found by its citation
     ('47 U.S.C. § 230', 'Pub. L. No. 115-164, 132 Stat. 1253'), anything
     else by its container, volume, issue and pages."""
-    who = join_names(ref.names) if ref.names else ref.publisher
+    if words.lang in ref.translations:  # its title and note in the page's language, where given
+        ref = ref.model_copy(update={"title": translated(ref, words.lang, "title"),
+                                     "note": translated(ref, words.lang, "note")})
+    who = join_names(ref.names, words) if ref.names else ref.publisher
     if ref.type in LEGAL_TYPES:
         public_law = ref.type == "legislation" and (ref.number or "")[:1].isdigit()
         found = [
-            f"Pub. L. No. {ref.number}" if public_law else ref.number,
+            words("Pub. L. No. %(number)s", number=ref.number) if public_law else ref.number,
             " ".join(p for p in (ref.volume, ref.container_title, f"§ {ref.section}" if ref.section else ref.page)
                      if p) or None,
             ref.authority,
@@ -168,16 +177,17 @@ def entry(number: int, ref: Reference) -> Entry:
     else:
         found = [
             ref.container_title,
-            f"vol. {ref.volume}" if ref.volume else None,
-            f"no. {ref.issue}" if ref.issue else None,
-            (f"pp. {ref.page}" if "-" in ref.page or "–" in ref.page else f"p. {ref.page}") if ref.page else None,
+            words("vol. %(volume)s", volume=ref.volume) if ref.volume else None,
+            words("no. %(issue)s", issue=ref.issue) if ref.issue else None,
+            (words("pp. %(pages)s", pages=ref.page) if "-" in ref.page or "–" in ref.page
+             else words("p. %(page)s", page=ref.page)) if ref.page else None,
             ref.number,
         ]
     details = [
         *found,
-        MEDIUM.get(ref.type),
+        medium(ref.type, words),
         ref.publisher if ref.names else None,
-        format_date(ref.issued) if ref.issued else "n.d.",
+        words.date(ref.issued) if ref.issued else words.gettext("n.d."),
     ]
     return Entry(
         number=number,
@@ -187,26 +197,21 @@ def entry(number: int, ref: Reference) -> Entry:
         italic=ref.type in ITALIC_TYPES,
         details=tuple(d for d in details if d),
         url=ref.url,
-        accessed=format_date(ref.accessed) if ref.accessed else None,
+        accessed=words.date(ref.accessed) if ref.accessed else None,
     )
 
 
-def join_names(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+def join_names(names: list[str], words: Words = ENGLISH) -> str:
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return words("%(first)s and %(last)s", first=names[0], last=names[1])
+    return words("%(names)s, and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
-def format_date(value: str | dt.date) -> str:
-    """'2025-08-24' as 'August 24, 2025'; '2025-08' as 'August 2025'; '2025' as is."""
-    text = value.isoformat() if isinstance(value, dt.date) else value
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = MONTHS[parts[1] - 1]
-    if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{month} {parts[2]}, {parts[0]}"
+def format_date(value: str | dt.date, words: Words = ENGLISH) -> str:
+    """'2025-08-24' as 'August 24, 2025'; '2025-08' as 'August 2025'; '2025' as is (in English, or `words`' language)."""
+    return words.date(value)
 
 
 def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
@@ -219,7 +224,7 @@ def without(cited: CitedBrief, dropped: set[str]) -> CitedBrief:
     ]
     references = {e.ref.id: e.ref for e in cited.references}
     stale = {cf.fact.id: cf.stale for s in cited.sections for cf in s.facts if cf.stale}
-    return aged(noted(styled(cite(cited.brief, [s for s in sections if s.facts], references), cited.formatted),
+    return aged(noted(styled(cite(cited.brief, [s for s in sections if s.facts], references, cited.words), cited.formatted),
                       cited.changes), stale)
 
 

@@ -154,13 +154,16 @@ class DocxBackend:
                 _wait(process)
                 raw = (folder / "brief.docx").read_bytes()
             organization = self.config.organization
+            words = cited.words
             drafts = [cf.fact.id for s in cited.sections for cf in s.facts if cf.fact.status == "draft"]
             try:
                 data = ooxml.finish(raw, title=brief.title, subject=brief.subtitle or "",
                                     creator=organization.name if organization else "",
                                     keywords=", ".join(brief.tags), lang=lang, date=brief.date,
                                     footer=self.config.footer or brief.title,
-                                    draft="Draft, not for circulation" if drafts else None, builtin=not own)
+                                    draft=words.gettext("Draft, not for circulation:").rstrip(" :") if drafts else None,
+                                    builtin=not own,
+                                    words=(words.gettext("Page"), words.gettext("of"), words.gettext("DRAFT")))
             except ooxml.Refused as exc:
                 where = f"{TEMPLATES_DIR}/{REFERENCE}" if own else ""
                 raise BriefgenError(Problem(where, 0, f"{exc}; a Word document briefgen writes refers to nothing "

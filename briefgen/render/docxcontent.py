@@ -9,15 +9,17 @@ import functools
 
 from markupsafe import Markup, escape
 
-from briefgen.compose.cite import CitedBrief, CitedFact, Entry, format_date
-from briefgen.compose.plan import KIND_HEADINGS, SHEET_TEMPLATE, TAG_SHEET_TEMPLATE
+from briefgen.compose.cite import CitedBrief, CitedFact, Entry
+from briefgen.compose.plan import SHEET_TEMPLATE, TAG_SHEET_TEMPLATE, kind_headings, kind_label
 from briefgen.render import pandocast as A
 from briefgen.render.chart import Chart, charts_of, png, width_inches
 from briefgen.render.html import ended, markdown_block, markdown_inline, period
 from briefgen.source.model import Config
 
-# What each built-in template calls its document, above the title.
-KICKERS = {"one-pager": "Policy brief", SHEET_TEMPLATE: "Fact sheet", TAG_SHEET_TEMPLATE: "Fact sheet"}
+def _kicker(template: str, words) -> str:
+    """What each built-in template calls its document, above the title."""
+    return {"one-pager": words.gettext("Policy brief"), SHEET_TEMPLATE: words.gettext("Fact sheet"),
+            TAG_SHEET_TEMPLATE: words.gettext("Fact sheet")}.get(template) or words.gettext("Brief")
 
 
 def _md(text: str | None) -> list[dict]:
@@ -34,18 +36,20 @@ def content(cited: CitedBrief, config: Config, logo: str | None, scale: float = 
     one fitting chose for it, which charts are drawn at)."""
     brief = cited.brief
     charts = charts_of(cited, config.colors.primary)
+    words = cited.words
     organization = config.organization
     sheet = brief.template in (SHEET_TEMPLATE, TAG_SHEET_TEMPLATE)
     blocks: list[dict] = []
     drafts = [cf.fact.id for s in cited.sections for cf in s.facts if cf.fact.status == "draft"]
     if drafts:
-        verb = "fact has" if len(drafts) == 1 else "facts have"
-        blocks.append(_styled([A.wrap("Strong", A.text("Draft, not for circulation:")), {"t": "Space"},
-                               *A.text(f"{len(drafts)} {verb} not been verified ({', '.join(drafts)}).")],
+        unverified = words.ngettext("%(num)d fact has not been verified", "%(num)d facts have not been verified",
+                                    len(drafts)) % {"num": len(drafts)}
+        blocks.append(_styled([A.wrap("Strong", A.text(words.gettext("Draft, not for circulation:"))), {"t": "Space"},
+                               *A.text(f"{unverified} ({', '.join(drafts)}).")],
                               "Draft Banner"))
-    kicker = [KICKERS.get(brief.template, "Brief")]
+    kicker = [_kicker(brief.template, words)]
     kicker += [organization.name] if organization else []
-    kicker += [f"For {brief.audience}"] if brief.audience else []
+    kicker += [words("For %(audience)s", audience=brief.audience)] if brief.audience else []
     masthead = [_styled(" · ".join(kicker), "Kicker"), _styled(brief.title, "Title")]
     if brief.subtitle:
         masthead.append(_styled(brief.subtitle, "Subtitle"))
@@ -53,9 +57,9 @@ def content(cited: CitedBrief, config: Config, logo: str | None, scale: float = 
         image = _styled([A.image(organization.name, logo, height="0.6in")], "Logo")
         masthead = [A.columns([masthead, [image]], [0.75, 0.25])]
     blocks += masthead
-    blocks.append(_styled(format_date(brief.date), "Date"))
+    blocks.append(_styled(words.date(brief.date), "Date"))
     if brief.bottom_line:
-        label = A.span(A.text("Summary" if sheet else "Bottom line"), "Label")
+        label = A.span(A.text(words.gettext("Summary") if sheet else words.gettext("Bottom line")), "Label")
         blocks.append(_styled([label, {"t": "Space"}, *_md(brief.bottom_line)], "Bottom Line"))
     for section in cited.sections:
         blocks.append(A.header(1, A.text(section.heading)))
@@ -71,10 +75,10 @@ def content(cited: CitedBrief, config: Config, logo: str | None, scale: float = 
                                       *_chart(cf, beside.get(cf.fact.id), cited, scale)]
                                      for cf in section.facts]))
     if brief.ask:
-        blocks.append(A.header(1, A.text("What we ask")))
+        blocks.append(A.header(1, A.text(words.gettext("What we ask"))))
         blocks.append(A.div(_listed(A.blocks_of(markdown_block(brief.ask))), "Ask"))
     if cited.references and not _note_style(cited):  # in a note style, the footnotes are the sources
-        blocks.append(A.header(1, A.text("Sources")))
+        blocks.append(A.header(1, A.text(words.gettext("Sources"))))
         blocks.append(_sources(cited))
     blocks += _contact(cited, config)
     return blocks
@@ -124,19 +128,19 @@ def _markers(cf: CitedFact, cited: CitedBrief) -> list[dict]:
                 inner.append({"t": "Str", "c": sep})
             label = f"{m.number}, {m.locator}" if m.locator else str(m.number)
             inner.append(A.link([{"t": "Str", "c": " ".join(label.split()).replace(" ", nbsp)}],
-                                f"{A.INTERNAL}{m.ref_id}", f"Source {m.number}"))
+                                f"{A.INTERNAL}{m.ref_id}", cited.words("Source %(number)s", number=m.number)))
         inner.append({"t": "Str", "c": "]"})
         out.append(A.wrap("Superscript", inner))
-    return out + _marks(cf)
+    return out + _marks(cf, cited)
 
 
-def _marks(cf: CitedFact) -> list[dict]:
+def _marks(cf: CitedFact, cited: CitedBrief) -> list[dict]:
     """A draft or stale fact's mark, after its markers."""
     out: list[dict] = []
     if cf.fact.status == "draft":
-        out += [{"t": "Space"}, A.span(A.text("draft"), "Draft Mark")]
+        out += [{"t": "Space"}, A.span(A.text(cited.words.gettext("draft")), "Draft Mark")]
     if cf.stale:
-        out += [{"t": "Space"}, A.span(A.text("stale"), "Stale Mark")]
+        out += [{"t": "Space"}, A.span(A.text(cited.words.gettext("stale")), "Stale Mark")]
     return out
 
 
@@ -154,7 +158,7 @@ def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) 
     source = "Source" + (f": {drawn.source}" if drawn.source and (notes or not cf.in_text) else
                          ":" if cf.in_text else "")
     title = [A.wrap("Strong", A.text(period(drawn.title))), {"t": "Space"}] if drawn.title else []
-    line = title + A.text(source) + (_marks(cf) if notes else _markers(cf, cited))
+    line = title + A.text(source) + (_marks(cf, cited) if notes else _markers(cf, cited))
     return [_styled([A.image(drawn.alt, picture, width=f"{width_inches(drawn.kind) * scale:.2f}in")], "Chart"),
             _styled(line, "Chart Source")]
 
@@ -162,6 +166,7 @@ def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) 
 def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str, chart: list[dict] | None = None) -> list[dict]:
     """A fact on a sheet: its claim, its chart if it shows one, detail, quotes and kind."""
     fact = cf.fact
+    words = cited.words
     blocks = [A.para(_md(fact.claim) + _markers(cf, cited)), *(chart or [])]
     if fact.detail:
         blocks += _listed(A.blocks_of(markdown_block(fact.detail)))
@@ -172,22 +177,26 @@ def _sheet_fact(cf: CitedFact, cited: CitedBrief, heading: str, chart: list[dict
             blocks.append(_styled([*A.text(f"“{m.quote}”"), _footnote(cited, [m.note])], "Quote"))
             continue
         if m.in_text:
-            source = [*A.text("Source "), *A.inlines_of(m.in_text)]
+            source = [*A.text(words("Source %(citation)s", citation="").rstrip() + " "), *A.inlines_of(m.in_text)]
         else:
-            source = A.text(f"Source [{m.number}]" + (f", {m.locator}" if m.locator else ""))
-        blocks += [_styled(A.text(f"“{m.quote}”"), "Quote"), _styled(source, "Quote Source")]
-    kind_shown = heading != KIND_HEADINGS.get(fact.kind)
+            source = A.text(words("Source %(citation)s", citation=f"[{m.number}]") + (f", {m.locator}" if m.locator else ""))
+        blocks += [_styled(A.text(f"“{m.quote}”"), "Quote")]
+        if m.translation:
+            blocks.append(_styled(A.text(m.translation), "Quote"))
+        blocks.append(_styled(source, "Quote Source"))
+    kind_shown = heading != kind_headings(words).get(fact.kind)
     meta = []
     if kind_shown:
-        meta.append(fact.kind.capitalize())
+        meta.append(kind_label(fact.kind, words))
     if fact.as_of:
-        meta.append(("as of " if kind_shown else "As of ") + format_date(fact.as_of))
+        date = words.date(fact.as_of)
+        meta.append(words("as of %(date)s", date=date) if kind_shown else words("As of %(date)s", date=date))
     if meta:
         blocks.append(_styled(" · ".join(meta), "Fact Meta"))
     return blocks
 
 
-def _entry(e: Entry) -> list[dict]:
+def _entry(e: Entry, words) -> list[dict]:
     """One source as the PDF's list shows it."""
     if e.html:
         inlines = A.inlines_of(e.html)
@@ -208,13 +217,13 @@ def _entry(e: Entry) -> list[dict]:
         inlines += [{"t": "Space"}, *A.text(period(e.ref.note))]
     if e.url:
         inlines += [{"t": "Space"}, A.link(A.text(e.url), e.url)]
-        inlines += A.text(f" (accessed {e.accessed}).") if e.accessed else [{"t": "Str", "c": "."}]
+        inlines += A.text(" (" + words("accessed %(date)s", date=e.accessed) + ").") if e.accessed else [{"t": "Str", "c": "."}]
     return inlines
 
 
 def _sources(cited: CitedBrief) -> dict:
     """Numbered like the markers; an author-date style's list is not numbered."""
-    items = [A.div([A.para(_entry(e))], "Bibliography", identifier=f"ref-{e.ref.id}") for e in cited.references]
+    items = [A.div([A.para(_entry(e, cited.words))], "Bibliography", identifier=f"ref-{e.ref.id}") for e in cited.references]
     if cited.numbered:
         return A.numbered([[item] for item in items], cited.references[0].number)
     return A.div(items)
@@ -228,11 +237,11 @@ def _contact(cited: CitedBrief, config: Config) -> list[dict]:
     qr = _qr(brief.url) if config.qr and brief.url else None
     lines = []
     if contact:
-        lines.append([A.span(A.text("Contact"), "Label"), {"t": "Space"}, *A.text(contact)])
+        lines.append([A.span(A.text(cited.words.gettext("Contact")), "Label"), {"t": "Space"}, *A.text(contact)])
     if website:
         lines.append([A.link(A.text(website), website)])
     if qr:
-        lines.append([*A.text("Online: "), A.link(A.text(brief.url), brief.url)])
+        lines.append([*A.text(cited.words.gettext("Online:") + " "), A.link(A.text(brief.url), brief.url)])
     blocks = [_styled(line, "Contact") for line in lines]
     if config.footer:
         blocks.append(_styled(config.footer, "Disclaimer"))

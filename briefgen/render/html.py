@@ -19,12 +19,13 @@ import nh3
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.compose.cite import CitedBrief, format_date
-from briefgen.compose.plan import KIND_HEADINGS
+from briefgen.compose.cite import CitedBrief
+from briefgen.compose.plan import kind_headings, kind_label
 from briefgen.errors import BriefgenError, Problem
 from briefgen.paths import TEMPLATE_SUFFIX
 from briefgen.render.backend import Document, Output, Settings
 from briefgen.render.chart import charts_of
+from briefgen.source.messages import ENGLISH, Words
 from briefgen.source.project import Project
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "sup", "sub", "br"}
@@ -78,9 +79,12 @@ def markdown_block(text: str | None) -> Markup:
     return Markup(_block_cleaner.clean(html).strip())
 
 
-@functools.lru_cache(maxsize=8)
-def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+@functools.lru_cache(maxsize=16)
+def environment(dirs: tuple[Path, ...], words: Words = ENGLISH) -> jinja2.Environment:
+    """The templates of `dirs`, speaking the language of `words`: `_()` and
+    `ngettext()` (Jinja2's i18n extension) take their words from its catalogues."""
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         bytecode_cache=_compiled_templates(),
         autoescape=True,  # every template, whatever its file name
@@ -90,10 +94,14 @@ def environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["md"] = markdown_inline
     env.filters["md_block"] = markdown_block
-    env.filters["longdate"] = format_date
+    env.filters["longdate"] = words.date
+    env.filters["number"] = words.number
     env.filters["period"] = period
     env.tests["ended"] = ended
-    env.globals["kind_headings"] = KIND_HEADINGS  # the headings of a sheet grouped by kind
+    env.install_gettext_callables(words.gettext, words.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["kind_headings"] = kind_headings(words)  # the headings of a sheet grouped by kind
+    env.globals["kind_label"] = functools.partial(kind_label, words=words)
+    env.globals["rtl"] = words.rtl
     return env
 
 
@@ -125,7 +133,8 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
     custom property --scale) when a brief is fitted to its page limit."""
     brief = cited.brief
     config = project.config
-    env = environment(project.template_dirs)
+    words = cited.words
+    env = environment(project.template_dirs, words)
     organization = config.organization
     try:
         template = env.get_template(brief.template + TEMPLATE_SUFFIX)
@@ -137,7 +146,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
             version=__version__,
             config=config,
             organization=organization,
-            lang=brief.lang or config.lang,
+            lang=words.lang,
             contact=brief.contact or (organization.contact if organization else None),
             logo=_logo(project, organization.logo) if organization and organization.logo else None,
             qr=_qr(brief.url) if config.qr and brief.url else None,
@@ -162,7 +171,7 @@ def render_html(cited: CitedBrief, project: Project, scale: float = 1.0) -> str:
                                     "template-error", subject=brief.id)) from None
 
 
-_SOURCE_LINK = re.compile(r'<a href="#ref-([^"]+)" title="(Source [^"]*)">')
+_SOURCE_LINK = re.compile(r'<a href="#ref-([^"]+)" title="([^"]*)">')  # "Source 1, point 16", in the page's language
 
 
 def _source_label(entry) -> str:
@@ -181,13 +190,14 @@ def _describe_source_links(cited: CitedBrief, html: str) -> str:
     made it.)  Only briefgen's own markup links to "#ref-": a fact's markdown
     cannot (relative links are removed from it)."""
     entries = {e.ref.id: e for e in cited.references}
+    words = cited.words
 
     def describe(match: re.Match) -> str:
         entry = entries.get(match.group(1))
         if entry is None:
             return match.group(0)
         old = match.group(2)
-        name = f"Source {entry.number}" if cited.numbered else "Source"
+        name = words("Source %(number)s", number=entry.number) if cited.numbered else words.gettext("Source")
         rest = old[len(name):] if old.startswith(name) else ""  # ", point 16" of "Source 1, point 16"
         title = str(Markup.escape(f"{name}: {_source_label(entry)}")) + rest
         return f'<a href="#ref-{match.group(1)}" title="{title}">'
@@ -310,7 +320,9 @@ def _relative_href(name: str) -> str:
     return "./" + quote(name, safe="/")
 
 
-_KIND_LABELS = {"brief": "Brief", "tag sheet": "Tag sheet", "fact sheet": "Fact sheet (ad hoc)"}
+def _kind_labels(words: Words) -> dict[str, str]:
+    return {"brief": words.gettext("Brief"), "tag sheet": words.gettext("Tag sheet"),
+            "fact sheet": words.gettext("Fact sheet (ad hoc)")}
 
 
 def render_index(entries: list[dict], project: Project, title: str) -> str:
@@ -318,11 +330,13 @@ def render_index(entries: list[dict], project: Project, title: str) -> str:
     what kind of document it is, whether it is a draft or out of date (and
     why), and its files; a filter finds one by its words."""
     config = project.config
-    env = environment(project.template_dirs)
+    words = Words(config.lang, str(project.root))
+    env = environment(project.template_dirs, words)
+    labels = _kind_labels(words)
     shown = []
     for entry in sorted(entries, key=lambda e: (e["title"].lower(), e["key"])):
         files = [(label, _relative_href(name)) for label, name in entry["files"]]
-        shown.append({**entry, "files": files, "kind_label": _KIND_LABELS.get(entry["kind"], entry["kind"])})
+        shown.append({**entry, "files": files, "kind_label": labels.get(entry["kind"], entry["kind"])})
     try:
         return env.get_template("_index" + TEMPLATE_SUFFIX).render(
             title=title, entries=shown, count=len(shown), stale_count=sum(1 for e in shown if e.get("out_of_date")),

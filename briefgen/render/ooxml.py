@@ -233,16 +233,17 @@ def _run(text: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def _header(line: str) -> bytes:
+def _header(line: str, mark: str = "DRAFT") -> bytes:
+    watermark = _WATERMARK.replace('string="DRAFT"', f'string="{escape(mark)}"')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {_NAMESPACES}><w:p><w:pPr>'
-            f'<w:pStyle w:val="Header"/></w:pPr>{_WATERMARK}{_run(line)}</w:p></w:hdr>').encode("utf-8")
+            f'<w:pStyle w:val="Header"/></w:pPr>{watermark}{_run(line)}</w:p></w:hdr>').encode("utf-8")
 
 
-def _footer(text: str, width: int) -> bytes:
+def _footer(text: str, width: int, page: str = "Page", of: str = "of") -> bytes:
     field = '<w:fldSimple w:instr=" {} "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {_NAMESPACES}><w:p><w:pPr>'
             f'<w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="{width}"/></w:tabs></w:pPr>'
-            f'{_run(text)}<w:r><w:tab/></w:r>{_run("Page ")}{field.format("PAGE")}{_run(" of ")}'
+            f'{_run(text)}<w:r><w:tab/></w:r>{_run(page + " ")}{field.format("PAGE")}{_run(f" {of} ")}'
             f'{field.format("NUMPAGES")}</w:p></w:ftr>').encode("utf-8")
 
 
@@ -267,7 +268,7 @@ def _add_part(parts: dict[str, bytes], name: str, data: bytes, kind: str, rel_id
                                f'Target="{name[len("word/"):]}"/></Relationships>').encode("utf-8")
 
 
-def _headed(parts: dict[str, bytes], line: str) -> None:
+def _headed(parts: dict[str, bytes], line: str, mark: str = "DRAFT") -> None:
     """The draft watermark and header line: into the reference document's
     own default header if it has one, else in a header of their own."""
     document = parts[MAIN].decode("utf-8")
@@ -280,7 +281,8 @@ def _headed(parts: dict[str, bytes], line: str) -> None:
         target = f"word/{rel[1].lstrip('/')}" if rel else None
     if target in parts:
         header = parts[target].decode("utf-8")
-        ours = f'<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{_WATERMARK}{_run(line)}</w:p>'
+        watermark = _WATERMARK.replace('string="DRAFT"', f'string="{escape(mark)}"')
+        ours = f'<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{watermark}{_run(line)}</w:p>'
         if 'xmlns:v=' not in header:
             header = re.sub(r"<w:hdr\b", '<w:hdr xmlns:v="urn:schemas-microsoft-com:vml"', header, count=1)
         for prefix, uri in (("o", "urn:schemas-microsoft-com:office:office"),
@@ -289,7 +291,7 @@ def _headed(parts: dict[str, bytes], line: str) -> None:
                 header = re.sub(r"<w:hdr\b", f'<w:hdr xmlns:{prefix}="{uri}"', header, count=1)
         parts[target] = re.sub(r"(<w:hdr\b[^>]*>)", lambda m: m[1] + ours, header, count=1).encode("utf-8")
         return
-    _add_part(parts, "word/briefgen-draft-header.xml", _header(line), "header", "rIdBriefgenDraft")
+    _add_part(parts, "word/briefgen-draft-header.xml", _header(line, mark), "header", "rIdBriefgenDraft")
     parts[MAIN] = _in_section(document, '<w:headerReference w:type="default" r:id="rIdBriefgenDraft"/>')
 
 
@@ -341,8 +343,10 @@ def _briefgen_look(parts: dict[str, bytes]) -> None:
 
 
 def finish(data: bytes, *, title: str, subject: str, creator: str, keywords: str, lang: str, date: dt.date,
-           footer: str | None, draft: str | None, builtin: bool = True) -> bytes:
-    """pandoc's docx made reproducible and complete (see the module's doc)."""
+           footer: str | None, draft: str | None, builtin: bool = True,
+           words: tuple[str, str, str] = ("Page", "of", "DRAFT")) -> bytes:
+    """`words`: "Page 1 of 2" and the watermark in the document's language."""
+    # pandoc's docx made reproducible and complete (see the module's doc).
     parts = _read(data)
     if builtin:
         _briefgen_look(parts)
@@ -353,11 +357,11 @@ def finish(data: bytes, *, title: str, subject: str, creator: str, keywords: str
     section = document[document.rfind("<w:sectPr"):]
     parts[MAIN] = document.encode("utf-8")
     if footer and "<w:footerReference" not in section:
-        _add_part(parts, "word/briefgen-footer.xml", _footer(footer, _text_width(section)), "footer",
+        _add_part(parts, "word/briefgen-footer.xml", _footer(footer, _text_width(section), *words[:2]), "footer",
                   "rIdBriefgenFooter")
         parts[MAIN] = _in_section(parts[MAIN].decode("utf-8"),
                                   '<w:footerReference w:type="default" r:id="rIdBriefgenFooter"/>')
     if draft:
-        _headed(parts, draft)
+        _headed(parts, draft, words[2])
     check_self_contained(parts)
     return _write(parts, date)

@@ -186,7 +186,8 @@ def _same(a: Record, b: Record) -> bool:
 def fact_digest(fact: Fact) -> str:
     """A short digest of what a reader sees of a fact (claim, detail,
     citations, kind, date, status), for manifests to compare across builds."""
-    text = fact.model_dump_json(include=set(VISIBLE_FIELDS))
+    shown = {name: True for name in VISIBLE_FIELDS} | {"cite": {"__all__": {"ref", "locator", "quote"}}}
+    text = fact.model_dump_json(include=shown)  # a citation's translations are another edition's
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

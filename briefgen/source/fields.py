@@ -186,7 +186,11 @@ QrUrl = Annotated[Url, AfterValidator(_fits_qr)]
 
 
 def _lang(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+    """A BCP 47 language tag whose subtags the IANA registry knows (langcodes'
+    copy of it): 'es', 'en-US', 'zh-Hant', 'es-419'; not 'english', 'en_US' or 'xx'."""
+    import langcodes
+
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value) or not langcodes.tag_is_valid(value):
         raise Invalid(f"'{value}' is not a language tag: write one such as en, en-US or es", "bad-language")
     return value
 

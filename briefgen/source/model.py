@@ -26,6 +26,12 @@ from pydantic import (
 from briefgen.errors import Problem
 from briefgen.source.origin import _NOWHERE, Origin
 from briefgen.source.figure import Figure, Placement
+from briefgen.source.translations import (
+    BriefTranslations,
+    FactTranslations,
+    CitationTranslations,
+    ReferenceTranslations,
+)
 from briefgen.source.fields import (
     Claim,
     Color,
@@ -204,6 +210,7 @@ class Reference(Record):
     abstract: LongText | None = None
     # briefgen's own: a stored copy of the source's text, to check quotes against
     snapshot: WorkspacePath | None = None
+    translations: ReferenceTranslations = Field(default_factory=dict)  # the title in other languages
 
     @model_validator(mode="before")
     @classmethod
@@ -231,7 +238,8 @@ class Citation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     ref: Slug
     locator: Short | None = None
-    quote: Claim | None = None
+    quote: Claim | None = None  # the source's exact words, in the source's language
+    translations: CitationTranslations = Field(default_factory=dict)  # its pinpoint and the quote's translation
 
 
 class Fact(Record):
@@ -247,6 +255,7 @@ class Fact(Record):
     reviewed: Review | None = None
     review_by: IsoDate | None = None
     figure: Figure | None = None  # the numbers a statistic states, drawn as a chart
+    translations: FactTranslations = Field(default_factory=dict)  # claim and detail in other languages
 
     @property
     def renderable(self) -> bool:
@@ -292,6 +301,7 @@ class Brief(Record):
     url: QrUrl | None = None  # with qr: true in briefgen.yaml, its PDF carries it as a QR code
     changes_since: Short | None = None  # a version (git revision, release) whose changes the brief marks
     charts: Placement | None = None  # where facts' charts show: beside (the default), lead or none
+    translations: BriefTranslations = Field(default_factory=dict)  # its words in other languages: more editions
 
 
 class Organization(BaseModel):
@@ -315,6 +325,7 @@ class Config(Record):
     colors: Colors = Field(default_factory=Colors)
     paper: Literal["letter", "a4"] = "letter"
     lang: Lang = "en"
+    languages: list[Lang] = Field(default_factory=list)  # every brief is also built in each of these
     footer: Short | None = None
     qr: bool = False
     stale_after_days: int | None = Field(default=None, ge=1)

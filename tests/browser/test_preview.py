@@ -94,7 +94,7 @@ def test_a_saved_change_appears_without_reloading_and_keeps_the_place(server, pa
 def test_every_fact_links_to_where_it_is_written(page):
     places = page.evaluate("() => [...document.querySelector('#frame iframe:not(.loading)').contentDocument"
                            ".querySelectorAll('[data-fact-id] .briefgen-place')].map(a => a.textContent)")
-    assert f"{FACTS}:33" in places and len(places) == 6
+    assert f"{FACTS}:51" in places and len(places) == 6
 
 
 def test_a_broken_file_shows_its_located_problem_then_the_page_returns(server, page):
@@ -102,8 +102,8 @@ def test_a_broken_file_shows_its_located_problem_then_the_page_returns(server, p
     try:
         page.wait_for_selector(".problems", timeout=WAIT)
         problem = page.inner_text(".problems li")
-        assert problem.startswith(f"{FACTS}:34 a quotation mark opened on this line is not closed")
-        assert page.inner_text(".problems .line.here") == '34    claim: "unclosed'
+        assert problem.startswith(f"{FACTS}:52 a quotation mark opened on this line is not closed")
+        assert page.inner_text(".problems .line.here") == '52    claim: "unclosed'
         assert "behind" in page.get_attribute("#frame", "class")  # the last good render, greyed
         assert "One in four children" in frame_text(page)
     finally:

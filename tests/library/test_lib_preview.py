@@ -13,6 +13,7 @@ from conftest import copy_sample
 
 ONE_PAGER = "section-230-one-pager"
 FACT_SHEET = "maxwell-interview-fact-sheet"
+ONE_PAGER_ES = "section-230-one-pager.es"  # the one-pager's Spanish edition
 EXPLOITATION = "sources/facts/online-exploitation.yaml"
 MAXWELL = "sources/facts/maxwell-case.yaml"
 
@@ -37,10 +38,10 @@ def edit(root: Path, rel: str, old: str, new: str) -> str:
 
 
 def test_the_first_update_builds_every_document_in_both_passes(preview):
-    assert preview.last[QUICK].built == (FACT_SHEET, ONE_PAGER)
-    assert preview.last[FULL].built == (FACT_SHEET, ONE_PAGER)
+    assert preview.last[QUICK].built == (FACT_SHEET, ONE_PAGER, ONE_PAGER_ES)
+    assert preview.last[FULL].built == (FACT_SHEET, ONE_PAGER, ONE_PAGER_ES)
     docs = {d.stem: d for d in preview.documents()}
-    assert set(docs) == {ONE_PAGER, FACT_SHEET}
+    assert set(docs) == {ONE_PAGER, ONE_PAGER_ES, FACT_SHEET}
     one = docs[ONE_PAGER]
     assert (one.kind, one.template, one.pages, one.max_pages, one.fits) == ("brief", "one-pager", 1, 1, True)
     assert set(one.files) == {"html", "pdf", "docx"}  # every format build makes, to download
@@ -102,10 +103,10 @@ def test_problems_are_shown_over_the_last_good_build_until_fixed(preview):
         rounds = list(preview.update())
         assert [r.stage for r in rounds] == [QUICK]  # the full pass would say the same
         problem = rounds[0].problems[0]
-        assert (problem.path, problem.line) == (EXPLOITATION, 34)
+        assert (problem.path, problem.line) == (EXPLOITATION, 52)
         assert preview.problems == rounds[0].problems
         quoted = dict(preview.quoted(problem))
-        assert quoted[34] == '    claim: "unclosed' and set(quoted) == {33, 34, 35}
+        assert quoted[52] == '    claim: "unclosed' and set(quoted) == {51, 52, 53}
         assert preview.file(ONE_PAGER, "html").read_bytes() == good  # the last good render stays on show
     finally:
         (preview.root / EXPLOITATION).write_text(old, encoding="utf-8")
@@ -203,7 +204,7 @@ def test_an_ad_hoc_sheet_that_can_no_longer_be_made_leaves_the_rest_on_show(tmp_
         edit(root, EXPLOITATION, ", fosta]", "]")  # no fact has the tag any more
         rounds = list(session.update())
         assert all(r.ok for r in rounds) and session.sheets == ()
-        assert {d.stem for d in session.documents()} == {ONE_PAGER, FACT_SHEET}
+        assert {d.stem for d in session.documents()} == {ONE_PAGER, ONE_PAGER_ES, FACT_SHEET}
     finally:
         session.close()
 
@@ -219,7 +220,7 @@ def test_a_document_that_fails_to_render_is_shown_as_such_and_the_others_build(t
         quick, full = session.update()
         assert quick.ok and quick.failures and ONE_PAGER in quick.built
         docs = {d.stem: d for d in session.documents()}
-        assert set(docs) == {ONE_PAGER}  # the fact sheet never built: nothing to show for it yet
+        assert set(docs) == {ONE_PAGER, ONE_PAGER_ES}  # the fact sheet never built: nothing to show for it yet
         (templates / "fact-sheet.html").unlink()
         templates.rmdir()
         quick, full = session.update()
@@ -249,6 +250,6 @@ def test_the_document_open_in_a_browser_is_laid_out_first(tmp_path):
                 between = {d.stem: d.failure for d in session.documents()}
         assert [(r.stage, r.built) for r in rounds] == [
             (QUICK, (FACT_SHEET, ONE_PAGER)), (FULL, (ONE_PAGER,)), (FULL, (FACT_SHEET,))]
-        assert between == {ONE_PAGER: None, FACT_SHEET: None}
+        assert between == {ONE_PAGER: None, ONE_PAGER_ES: None, FACT_SHEET: None}
     finally:
         session.close()
