@@ -43,6 +43,13 @@ FEW = {"id": "few-convicted", "claim": "According to the segment, only a few peo
                  "quote": "only a few individuals are convicted, while many abusers and clients go uninvestigated"}]}
 
 
+def few(server) -> dict:
+    """The fact few-convicted as the workspace holds it now, as the form shows it."""
+    from briefgen.build.studio import Studio
+
+    return Studio(server.root).open("fact", "few-convicted").data
+
+
 def test_the_editor_lists_every_record_and_opens_each_in_a_form(server):
     status, headers, body = server.get("/edit")
     page = body.decode()
@@ -70,7 +77,7 @@ def test_saving_needs_the_token_and_the_servers_own_origin(server):
     file, digest = opened(server, "fact", "few-convicted")
     before = (server.root / file).read_bytes()
     change = {"kind": "fact", "id": "few-convicted", "file": file, "digest": digest,
-              "data": every_field({**FEW, "priority": 2})}
+              "data": every_field({**few(server), "priority": 2})}
     assert server.post("/_/edit/save", change)[0] == 403
     assert server.post("/_/edit/save", change, token="not-the-token")[0] == 403
     token = server.token()
@@ -89,7 +96,7 @@ def test_a_check_answers_at_the_field_and_writes_nothing(server):
     file, digest = opened(server, "fact", "few-convicted")
     before = (server.root / file).read_bytes()
     change = {"kind": "fact", "id": "few-convicted", "file": file, "digest": digest,
-              "data": every_field({**FEW, "priority": 9}), "preview": "section-230-one-pager"}
+              "data": every_field({**few(server), "priority": 9}), "preview": "section-230-one-pager"}
     for path in ("/_/edit/check", "/_/edit/save"):
         status, answer = server.post(path, change, token=server.token())
         assert status == 200 and not answer["ok"] and not answer["saved"]
@@ -101,7 +108,7 @@ def test_a_check_answers_at_the_field_and_writes_nothing(server):
 def test_a_check_builds_the_unsaved_preview(server):
     file, digest = opened(server, "fact", "few-convicted")
     change = {"kind": "fact", "id": "few-convicted", "file": file, "digest": digest,
-              "data": every_field({**FEW, "claim": "According to the segment, hardly anyone is convicted."}),
+              "data": every_field({**few(server), "claim": "According to the segment, hardly anyone is convicted."}),
               "preview": "section-230-one-pager"}
     status, answer = server.post("/_/edit/check", change, token=server.token())
     assert status == 200 and answer["ok"] and answer["draft"].startswith("/_/draft/section-230-one-pager.html")
@@ -117,7 +124,7 @@ def test_a_check_builds_the_unsaved_preview(server):
 def test_the_editor_writes_only_source_files(server, file):
     before = {p: p.read_bytes() for p in server.root.rglob("*") if p.is_file()}
     change = {"kind": "fact", "id": None, "file": file, "digest": "missing",
-              "data": every_field({**FEW, "id": "another"})}
+              "data": every_field({**few(server), "id": "another"})}
     status, answer = server.post("/_/edit/save", change, token=server.token())
     assert status == 200 and not answer["saved"]
     assert "inside the workspace's sources/ folder" in answer["problems"][0]["message"]
@@ -137,7 +144,7 @@ def test_a_conflicting_edit_on_disk_is_detected(server):
     path.write_bytes(path.read_bytes().replace(b"kind: finding\n    status: verified", b"kind: finding\n    status: draft", 1))
     theirs = path.read_bytes()
     change = {"kind": "fact", "id": "few-convicted", "file": file, "digest": digest,
-              "data": every_field({**FEW, "detail": "Mine."})}
+              "data": every_field({**few(server), "detail": "Mine."})}
     status, answer = server.post("/_/edit/save", change, token=server.token())
     assert status == 409 and not answer["saved"]
     assert "status: draft" in answer["conflict"]["disk"] and "detail: Mine." in answer["conflict"]["mine"]

@@ -203,7 +203,7 @@ class Studio(Catalogue):
         if change.id is None and source.get(change.kind, new_id) is not None:
             raise BriefgenError(Problem(change.file, 0, f"the id '{new_id}' is already used by a {change.kind} "
                                         "in this file: ids must be unique", "duplicate-id", field="id"))
-        source.set(change.kind, change.id or new_id, data)
+        source.set(change.kind, change.id or new_id, _without_none(data))
         sources = {change.file: source}
         if change.id and new_id != change.id and change.kind in RENAMES:
             self._rename(sources, change.kind, change.id, new_id)
@@ -280,6 +280,15 @@ class Studio(Catalogue):
         if done.returncode:
             return "saved, but git did not commit: " + (done.stderr.strip().splitlines() or ["unknown error"])[-1]
         return f"committed: {message}"
+
+
+def _without_none(value):
+    """A record's data without the fields left empty, at every depth (a field given as None is no field)."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def _changed(exc: BriefgenError) -> bool:

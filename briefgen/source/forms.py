@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from briefgen.source.help import COMMON
 
 # Widgets: text, textarea, select, date, number, checkbox, tag, ref, fact,
-# template, snapshot (the pickers), group (a record inside a record) and list (of
+# template, snapshot (the pickers), group, map (a record per language) (a record inside a record) and list (of
 # scalars or of groups).
 LONG_TEXT = 1000  # a text field allowing more characters than this is a textarea
 
@@ -96,6 +96,10 @@ def _field(name: str, prop: dict, model: str, defs: dict, required: bool) -> Fie
             item = Field(name, label[:-1] if label.endswith("s") else label, widget=widget or "text")
         return Field(name, label, help, required, "list", item=item, min_items=kind.get("minItems", 0),
                      max_items=kind.get("maxItems"))
+    extra = kind.get("additionalProperties")
+    if kind.get("type") == "object" and isinstance(extra, dict) and "$ref" in extra:  # a map: language -> record
+        sub = extra["$ref"].rsplit("/", 1)[1]
+        return Field(name, label, help, required, "map", item=_group(name, label, defs[sub], sub, defs, True))
     if widget:
         return Field(name, label, help, required, widget, default=default)
     if "enum" in kind:

@@ -112,6 +112,20 @@ HELP: dict[str, dict[str, str]] = {
     },
 }
 
+TRANSLATION = {
+    "translations": "The same text in other languages, one block per language (es, fr). A translation keeps the "
+                    "original's citations.",
+    "digest": "Which version of the original this was translated from: when the original changes, `briefgen "
+              "check` reports the translation as stale and gives the value to write here once it is brought up to "
+              "date.",
+}
+for _model in ("Fact", "Brief", "Reference", "Citation", "FactTranslation", "BriefTranslation",
+               "ReferenceTranslation", "CitationTranslation"):
+    HELP.setdefault(_model, {}).update({k: v for k, v in TRANSLATION.items() if k not in HELP.get(_model, {})})
+HELP["CitationTranslation"]["quote"] = "A translation of the quote, shown beside it; the quote itself stays the " \
+    "source's exact words."
+HELP["CitationTranslation"]["locator"] = "Where in the source, in this language (punto 12)."
+
 # The fields of a reference a form shows first; the others are folded away.
 COMMON = ("id", "type", "title", "title-short", "author", "issued", "publisher", "container-title", "volume",
           "section", "number", "page", "url", "accessed", "note", "snapshot")

@@ -104,6 +104,10 @@ def kept(spec: Field, old: object, new: object) -> object:
         if isinstance(old, str) and _same_name(old, out):
             return old
         return out if any(v is not None for v in out.values()) else None
+    if spec.widget == "map" and isinstance(new, dict) and spec.item is not None:
+        was = old if isinstance(old, dict) else {}
+        out = {k: kept(spec.item, was.get(k), v) for k, v in new.items()}
+        return {k: v for k, v in out.items() if v is not None} or None
     if spec.widget == "list" and isinstance(new, list) and spec.item is not None:
         was = old if isinstance(old, list) else []
         out = [kept(spec.item, was[i] if i < len(was) else None, v) for i, v in enumerate(new)]

@@ -44,6 +44,14 @@
       });
       return any ? out : null;
     }
+    if (widget === "map") {
+      const out = {};
+      itemsOf(f).forEach((item) => {
+        const v = valueOf(item);
+        if (item.dataset.mapKey && v !== null) out[item.dataset.mapKey] = v;
+      });
+      return Object.keys(out).length ? out : null;
+    }
     if (widget === "list") {
       const items = itemsOf(f).map(valueOf).filter((v) => v !== null);
       return items;
@@ -69,7 +77,9 @@
     const walk = (container, path) => {
       children(container).forEach((f) => {
         let p;
-        if (f.hasAttribute("data-item")) {
+        if (f.hasAttribute("data-map-key")) {
+          p = `${path}.${f.dataset.mapKey}`;
+        } else if (f.hasAttribute("data-item")) {
           const n = itemsOf(container).indexOf(f);
           p = `${path}[${n}]`;
           const number = $(f, ":scope > legend .n");
@@ -83,7 +93,7 @@
         const help = $$(f, ".help").find((e) => e.closest(".field") === f);
         if (err) err.id = id + "-err";
         if (help) help.id = id + "-help";
-        if (f.dataset.widget === "group" || f.dataset.widget === "list") {
+        if (f.dataset.widget === "group" || f.dataset.widget === "list" || f.dataset.widget === "map") {
           f.id = id;
           walk(f, p);
         } else {
@@ -403,6 +413,25 @@
         const fresh = addItem(list);
         relabel(record);
         const first = $(fresh, "[data-value], input, select, textarea");
+        if (first) first.focus();
+        edited();
+      } else if (b.matches("[data-add-lang]")) {
+        const map = b.closest('.field[data-widget="map"]');
+        const input = $(map, "[data-lang-code]");
+        const lang = input.value.trim();
+        const err = $$(map, "[data-err]").find((e) => e.closest(".field") === map);
+        if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) || itemsOf(map).some((i) => i.dataset.mapKey === lang)) {
+          err.textContent = lang ? `'${lang}' is not a language code not used yet here (such as es, fr or es-419).` : "Type a language code first (such as es).";
+          input.focus();
+          return;
+        }
+        err.textContent = "";
+        const fresh = addItem(map);
+        fresh.dataset.mapKey = lang;
+        $(fresh, "[data-lang-label]").textContent = lang;
+        input.value = "";
+        relabel(record);
+        const first = $(fresh, "textarea, input[type=text]");
         if (first) first.focus();
         edited();
       } else if (b.matches("[data-remove]") && item) {
