@@ -862,6 +862,22 @@ def test_a_damaged_records_cache_entry_is_a_warning_and_a_full_parse(make_worksp
     assert caplog.records == []
 
 
+def test_the_sample_comes_back_from_the_records_cache_whole(tmp_path, parse_cache, caplog):
+    """Every kind of record the sample holds (figures, translations of facts,
+    briefs and references) can be read back from the cache: none is refused
+    as foreign and parsed again."""
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path / "ws")
+    first = load(root)
+    assert any(f.translations for f in first.facts) and any(b.translations for b in first.briefs)
+    with caplog.at_level("WARNING", logger="briefgen"):
+        again = load(root)
+    assert caplog.records == []
+    for kind in ("references", "facts", "briefs"):
+        assert [r.model_dump() for r in getattr(again, kind)] == [r.model_dump() for r in getattr(first, kind)]
+
+
 def test_the_records_cache_is_keyed_by_path(make_workspace, parse_cache):
     from briefgen.source.load import load
 

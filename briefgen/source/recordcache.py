@@ -30,10 +30,12 @@ from briefgen.source.origin import Lines
 _FORMAT = 1  # bump when what an entry holds changes
 # The modules whose source decides what a validated record is.
 _SCHEMA = ("briefgen.source.model", "briefgen.source.figure", "briefgen.source.fields", "briefgen.source.validate",
-           "briefgen.source.origin", "briefgen.source.load", "briefgen.errors")
+           "briefgen.source.translations", "briefgen.source.origin", "briefgen.source.load", "briefgen.errors")
 _CLASSES = {("briefgen.source.origin", "Origin"), ("briefgen.errors", "Problem"),
             ("briefgen.source.load", "Sources"), ("datetime", "date")}
-_MODELS = ("briefgen.source.model", "briefgen.source.figure")
+# The modules whose pydantic models a record may hold (a fact's figure, a
+# record's translations); a test loads the sample twice to keep this whole.
+_MODELS = ("briefgen.source.model", "briefgen.source.figure", "briefgen.source.translations")
 
 
 @functools.cache
