@@ -57,6 +57,33 @@ def test_the_title_is_the_number_in_words(figure, title):
     assert title_of(Figure.model_validate(figure)) == title
 
 
+@pytest.mark.parametrize(("lang", "figure", "title"), [
+    ("es", {"value": 25, "unit": "percent"}, "1 de cada 4 (25\u00a0%)"),
+    ("fr", {"part": 3, "whole": 10, "label": "enfants"}, "3 sur 10 enfants (30\u00a0%)"),
+    ("es", {"value": 12.4, "unit": "percent"}, "12,4\u00a0%"),
+    ("es", {"value": 3.2, "unit": "USD", "magnitude": "billion"}, "3,2 mil millones\u00a0US$"),
+    ("fr", {"value": 1200, "unit": "count", "label": "personnes"}, "1\u202f200 personnes"),
+    ("es", {"unit": "count", "series": [{"year": 2019, "value": 3}, {"year": 2020, "value": 5}]},
+     "De 3 en 2019 a 5 en 2020"),
+])
+def test_a_title_in_another_language_writes_its_numbers_as_that_language_does(lang, figure, title):
+    from briefgen.source.messages import Words
+
+    assert title_of(Figure.model_validate(figure), Words(lang)) == title
+
+
+def test_a_chart_in_spanish_says_what_it_shows_in_spanish():
+    from briefgen.source.messages import Words
+
+    chart = draw(Figure.model_validate(FIGURES["bar"]), "b", source="Instituto", words=Words("es"))
+    assert chart.alt == ("reports: Platform B, el valor más alto: 30. Gráfico de barras, reports por categoría: "
+                                    "Platform A: 12; Platform B: 30.")
+    assert "<desc id=\"chart-b-desc\">Gráfico de barras. Fuente: Instituto.</desc>" in str(chart.svg)
+    icons = draw(Figure.model_validate(FIGURES["icon-array-10"]), "i", words=Words("es"))
+    assert icons.title == "3 de cada 10 (30\u00a0%)"
+    assert icons.alt.endswith("Matriz de iconos: 3 de 10 cuadrados llenos.")
+
+
 def test_bars_and_columns_start_at_zero():
     svg = str(draw(Figure.model_validate(FIGURES["column"]), "c").svg)
     ticks = re.findall(r">(\d+)%?</text>", svg)

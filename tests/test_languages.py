@@ -78,7 +78,8 @@ def test_the_spanish_one_pager_has_no_english_words_left(spanish, tmp_path):
     # Words Spanish writes as English does.
     assert left <= {"base", "briefgen", "civil", "examine", "federal", "no", "sexual"}, sorted(left)
     for label in ("INFORME DE POLÍTICAS", "PARA PERSONAL LEGISLATIVO", "LO ESENCIAL", "LO QUE PEDIMOS", "FUENTES",
-                  "CONTACTO", "24 de noviembre de 2026", "Página 1 de 1", "[1, punto 16]", "Emisión, 24 de agosto de 2025"):
+                  "CONTACTO", "24 de noviembre de 2026", "Página 1 de 1", "[1, punto 16]", "Emisión, 24 de agosto de 2025",
+                  "1 de cada 4 (25 %)"):  # the chart's title, its number as Spanish writes it
         assert label in spanish_text, label
     # The sources keep their own words.
     assert "“Expert: Ghislaine Maxwell’s DOJ interview" in spanish_text
@@ -97,6 +98,19 @@ def test_the_spanish_word_document_is_in_spanish(spanish):
     with zipfile.ZipFile(root / "output" / f"{ONE_PAGER}.es.docx") as package:
         footer = package.read("word/briefgen-footer.xml").decode("utf-8")
     assert ">Página </w:t>" in footer and "> de </w:t>" in footer and "Page" not in footer
+    # The chart is a picture whose description is in Spanish.
+    pictures = [shape for shape in doc.inline_shapes]
+    assert len(pictures) == 1
+    assert pictures[0]._inline.docPr.get("descr") == "1 de cada 4 (25\u00a0%). Matriz de iconos: 25 de 100 cuadrados llenos."
+
+
+def test_the_spanish_edition_draws_its_chart_in_spanish(spanish):
+    root, _ = spanish
+    html = (root / "output" / f"{ONE_PAGER}.es.html").read_text()
+    assert '<title id="chart-one-in-four-children-title">1 de cada 4 (25&nbsp;%). Matriz de iconos: 25 de 100 ' \
+           'cuadrados llenos.</title>' in html
+    assert '<desc id="chart-one-in-four-children-desc">Gráfico de matriz de iconos. Fuente: MSNBC.</desc>' in html
+    assert "Icon array" not in html and "squares filled" not in html
 
 
 def test_a_whole_build_makes_every_edition_and_the_index_groups_them(make_workspace, run):
@@ -323,3 +337,62 @@ def test_build_lang_leaves_the_other_editions_as_they_are(tmp_path, run):
     assert result.exit_code == 0
     assert sheet.read_bytes() == before  # not the Spanish editions: not rebuilt, but said to be out of date
     assert "1 other document in the output folder is out of date" in result.stdout
+
+
+FIGURED = """\
+facts:
+  - id: fact-a
+    claim: "Region A had 12 reports and Region B had 30."
+    tags: [topic-x]
+    kind: statistic
+    figure:
+      unit: count
+      label: reports
+      series:
+        - {label: Region A, value: 12}
+        - {label: Region B, value: 30}
+    cite:
+      - ref: report-2024
+    translations:
+      es:
+        claim: "La región A tuvo 12 informes y la región B, 30."
+        figure_label: informes
+        figure_names: [Región A, Región B]
+"""
+
+
+def test_a_charts_label_and_categories_are_translated_with_the_claim(make_workspace, run):
+    root = make_workspace(facts=FIGURED, briefs=BRIEFS_ONE_SECTION)
+    result = run(root, "build", "--lang", "es", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    assert "has no es translation" not in result.stderr
+    html = (root / "output/brief-one.es.html").read_text()
+    assert ("Región B, el valor más alto: 30. Gráfico de barras, informes por categoría: Región A: 12; "
+            "Región B: 30.") in html
+    assert "Region" not in html.split("<main")[1].split("Fuentes")[0]  # no English name left on the chart
+    # The original's names are what the English edition draws.
+    assert run(root, "build", "--lang", "en", "--format", "html").exit_code == 0
+    assert "Region B highest, at 30" in (root / "output/brief-one.html").read_text()
+    facts = root / "sources/facts.yaml"
+    facts.write_text(FIGURED.replace("        figure_names: [Región A, Región B]\n", ""))
+    result = run(root, "check")
+    assert (f"sources/facts.yaml:{_line_of(facts, '- {label: Region A')}: warning: fact 'fact-a' has no es "
+            "translation of 'figure_names'") in result.stderr
+    facts.write_text(FIGURED.replace("[Región A, Región B]", "[Región A]"))
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert (f"sources/facts.yaml:{_line_of(facts, 'figure_names:')}: the es translation of fact 'fact-a' has 1 "
+            "names for 2 categories of its figure") in result.stderr
+
+
+BRIEFS_ONE_SECTION = """\
+briefs:
+  - id: brief-one
+    title: "Brief one"
+    template: one-pager
+    date: 2026-01-15
+    translations: {es: {title: "Informe uno", headings: [Primera]}}
+    sections:
+      - heading: "First"
+        facts: [fact-a]
+"""

@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((REPO / "templates").glob("*.html"))
 # The modules whose words reach a page: briefgen's own citation style, the sheets, the Word document, the index.
 MODULES = [REPO / "briefgen" / p for p in ("compose/cite.py", "compose/plan.py", "compose/changes.py", "render/html.py",
-                                            "render/docxcontent.py", "render/docx.py", "build/folder.py")]
+                                            "render/docxcontent.py", "render/docx.py", "render/chart.py",
+                                            "build/folder.py")]
 KEYWORDS = {**DEFAULT_KEYWORDS, "words": None}
 
 

@@ -10,10 +10,9 @@ fact keeps its citations, and a quote stays the source's own words.
 
 from __future__ import annotations
 
-import dataclasses
-
 from briefgen.compose.cite import CitedBrief, cite
 from briefgen.compose.select import SelectedSection, Selector, select
+from briefgen.source.figure import Figure
 from briefgen.source.messages import Words
 from briefgen.source.model import Brief, Config, Fact
 from briefgen.source.translations import BRIEF_FIELDS, FACT_FIELDS, translated
@@ -42,19 +41,28 @@ def brief_in(brief: Brief, lang: str) -> Brief:
 
 
 def fact_in(fact: Fact, lang: str) -> Fact:
-    if lang not in fact.translations:
+    t = fact.translations.get(lang)
+    if t is None:
         return fact
-    return fact.model_copy(update={name: translated(fact, lang, name) for name in FACT_FIELDS})
+    update = {name: translated(fact, lang, name) for name in FACT_FIELDS}
+    if fact.figure is not None:
+        update["figure"] = figure_in(fact.figure, t.figure_label, t.figure_names)
+    return fact.model_copy(update=update)
+
+
+def figure_in(figure: Figure, label: str | None, names: list[str] | None) -> Figure:
+    """The figure with its label and its categories' names translated, where given."""
+    update: dict = {"label": label} if label and figure.label else {}
+    if names and figure.series and len(names) == len(figure.series):
+        update["series"] = [p.model_copy(update={"label": n}) if p.label else p for p, n in zip(figure.series, names)]
+    return figure.model_copy(update=update) if update else figure
 
 
 def cite_edition(brief: Brief, lang: str, selector: Selector, root: str | None) -> CitedBrief:
-    """The brief's edition in `lang`, cited.  Charts are left out of an edition
-    not in English: their wording is English only (so far)."""
+    """The brief's edition in `lang`, cited: the original's facts, in their
+    translations where they have one, with the words of `lang`."""
     chosen = select(brief, selector)  # what the original shows, so that every edition shows the same facts
     localized = brief_in(brief, lang)
     sections = [SelectedSection(heading, tuple(fact_in(f, lang) for f in s.facts))
                 for s, heading in zip(chosen, (s.heading for s in localized.sections))]
-    cited = cite(localized, sections, selector.base.references, Words(lang, root))
-    if lang.split("-")[0] != "en":
-        cited = dataclasses.replace(cited, charts=False)
-    return cited
+    return cite(localized, sections, selector.base.references, Words(lang, root))

@@ -19,17 +19,20 @@ import math
 from dataclasses import dataclass
 
 import nh3
+from babel.numbers import format_decimal, get_currency_symbol
 from markupsafe import Markup, escape
 
 from briefgen.compose.cite import CitedBrief
-from briefgen.source.figure import Figure, share, shown_number
+from briefgen.source.figure import Figure, share
+from briefgen.source.messages import ENGLISH, Words
 
 DEFAULT_COLOR = "#1d3a5f"
 OUTLINE = "#6b7380"  # empty squares' outline: 4.8:1 on white
 INK = "#1b1f24"
 FONT = "DejaVu Sans"
+# "one in four" is spelled out in English only: elsewhere a number word
+# agrees with what is counted ("uno"/"una"), so other languages use digits.
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
 @dataclass(frozen=True)
@@ -62,60 +65,101 @@ def chart_color(primary: str | None) -> str:
     return primary if primary and contrast(primary, "#ffffff") >= 3 else DEFAULT_COLOR
 
 
-def fraction_words(part: float, whole: float) -> str | None:
-    """'one in four' for 1 of 4, 'three in ten' for 30 of 100; None when no small fraction says it."""
+def number(value: float, words: Words = ENGLISH) -> str:
+    """A value as a reader of the language writes it: 3.2, 1,200 (en); 3,2, 1.200 (es)."""
+    return format_decimal(value, locale=words.locale, decimal_quantization=False)
+
+
+def percent(value: float, words: Words = ENGLISH) -> str:
+    """25% (en), 25 % (es, fr): the locale's percent sign where its data puts it."""
+    pattern = words.locale.percent_formats[None]
+    return pattern.prefix[0] + number(value, words) + pattern.suffix[0]
+
+
+def fraction_words(part: float, whole: float, words: Words = ENGLISH) -> str | None:
+    """'one in four' for 1 of 4, 'three in ten' for 30 of 100 ('1 de cada 4'
+    in Spanish); None when no small fraction says it."""
     for denominator in range(2, 11):
         numerator = part / whole * denominator
         if abs(numerator - round(numerator)) < 1e-9 and 1 <= round(numerator) < denominator:
-            return f"{_WORDS[round(numerator)]} in {_WORDS[denominator]}"
+            english = words.lang.split("-")[0] == "en"
+            shown = (_WORDS[round(numerator)], _WORDS[denominator]) if english else (round(numerator), denominator)
+            return words("%(part)s in %(whole)s", part=shown[0], whole=shown[1])
     return None
 
 
-def amount(figure: Figure, value: float) -> str:
-    """A value with its unit and magnitude, as a reader writes it: 25%, $3.2 billion, 1,200."""
-    number = shown_number(value) + (f" {figure.magnitude}" if figure.magnitude else "")
+def _magnitude(figure: Figure, value: float, words: Words) -> str:
+    shown = number(value, words)
+    if figure.magnitude is None:
+        return shown
+    many = 1 if value == 1 else 2
+    return {"thousand": words.ngettext("%(number)s thousand", "%(number)s thousand", many),
+            "million": words.ngettext("%(number)s million", "%(number)s million", many),
+            "billion": words.ngettext("%(number)s billion", "%(number)s billion", many),
+            "trillion": words.ngettext("%(number)s trillion", "%(number)s trillion", many),
+            }[figure.magnitude] % {"number": shown}
+
+
+def amount(figure: Figure, value: float, words: Words = ENGLISH) -> str:
+    """A value with its unit and magnitude, as a reader writes it: 25%,
+    $3.2 billion, 1,200 (en); 25 %, 3,2 mil millones US$ (es)."""
     if figure.unit == "percent":
-        return f"{number}%"
-    if figure.unit in _CURRENCY:
-        return _CURRENCY[figure.unit] + number
-    return number
+        return percent(value, words)
+    shown = _magnitude(figure, value, words)
+    if figure.unit in ("USD", "EUR", "GBP"):
+        pattern = words.locale.currency_formats["standard"]
+        symbol = get_currency_symbol(figure.unit, locale=words.locale)
+        return pattern.prefix[0].replace("¤", symbol) + shown + pattern.suffix[0].replace("¤", symbol)
+    return shown
 
 
-def title_of(figure: Figure) -> str:
+def title_of(figure: Figure, words: Words = ENGLISH) -> str:
     """The chart's title: the claim's number in words."""
-    label = f" {figure.label}" if figure.label else ""
+    label = figure.label or ""
     if figure.shape == "series":
-        lead = f"{figure.label}: " if figure.label else ""
         first, last = figure.series[0], figure.series[-1]
         if first.year is not None:
-            text = f"{amount(figure, first.value)} in {first.year}, {amount(figure, last.value)} in {last.year}"
-            return lead + text if lead else "From " + text.replace(", ", " to ", 1)
+            values = dict(first=amount(figure, first.value, words), first_year=first.year,
+                          last=amount(figure, last.value, words), last_year=last.year)
+            if label:
+                return words("%(label)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s", label=label, **values)
+            return words("From %(first)s in %(first_year)s to %(last)s in %(last_year)s", **values)
         top = max(figure.series, key=lambda p: p.value)
-        return f"{lead}{top.name} highest, at {amount(figure, top.value)}"
+        highest = words("%(name)s highest, at %(amount)s", name=top.name, amount=amount(figure, top.value, words))
+        return words("%(label)s: %(text)s", label=label, text=highest) if label else highest
     fraction = share(figure.model_dump())
     if fraction is not None:
         part, whole = (figure.part, figure.whole) if figure.shape == "part" else (figure.value, 100.0)
-        words = fraction_words(part, whole)
-        percent = shown_number(round(fraction * 100, 1)) + "%"
-        if words:
-            return f"{words.capitalize()}{label} ({percent})"
-        if figure.shape == "part":
-            return f"{shown_number(part)} in {shown_number(whole)}{label} ({percent})"
-        return f"{percent}{label}"
-    return f"{amount(figure, figure.value)}{label}"
+        spelled = fraction_words(part, whole, words)
+        shown = percent(round(fraction * 100, 1), words)
+        if spelled is None and figure.shape == "part":
+            spelled = words("%(part)s in %(whole)s", part=number(part, words), whole=number(whole, words))
+        if spelled is None:
+            return words("%(number)s %(label)s", number=shown, label=label) if label else shown
+        said = words("%(number)s %(label)s", number=spelled, label=label) if label else spelled
+        return words("%(number)s (%(percent)s)", number=said[:1].upper() + said[1:], percent=shown)
+    shown = amount(figure, figure.value, words)
+    return words("%(number)s %(label)s", number=shown, label=label) if label else shown
 
 
-def data_statement(figure: Figure) -> str:
+def data_statement(figure: Figure, words: Words = ENGLISH) -> str:
     """What the chart shows, in words, for those who cannot see it."""
-    kind = figure.kind
+    kind, title = figure.kind, title_of(figure, words)
     if kind == "icon-array":
         filled, total = icon_counts(figure)
-        return f"{title_of(figure)}. Icon array: {filled} of {total} squares filled."
+        return words("%(title)s. Icon array: %(filled)s of %(total)s squares filled.", title=title, filled=filled,
+                     total=total)
     if kind == "callout":
-        return f"{title_of(figure)}."
-    chart = {"bar": "Bar chart", "column": "Column chart", "line": "Line chart"}[kind]
-    points = "; ".join(f"{p.name}: {amount(figure, p.value)}" for p in figure.series)
-    return f"{title_of(figure)}. {chart}, {figure.label or 'values'} by {'year' if figure.series[0].year else 'category'}: {points}."
+        return words("%(title)s.", title=title)
+    chart = {"bar": words.gettext("Bar chart"), "column": words.gettext("Column chart"),
+             "line": words.gettext("Line chart")}[kind]
+    points = "; ".join(words("%(name)s: %(amount)s", name=p.name, amount=amount(figure, p.value, words))
+                                      for p in figure.series)
+    what = figure.label or words.gettext("values")
+    statement = (words("%(chart)s, %(what)s by year: %(points)s.", chart=chart, what=what, points=points)
+                 if figure.series[0].year else
+                 words("%(chart)s, %(what)s by category: %(points)s.", chart=chart, what=what, points=points))
+    return words("%(title)s. %(statement)s", title=title, statement=statement)
 
 
 def icon_counts(figure: Figure) -> tuple[int, int]:
@@ -124,7 +168,7 @@ def icon_counts(figure: Figure) -> tuple[int, int]:
     return (percent // 10, 10) if percent % 10 == 0 else (percent, 100)
 
 
-def _icon_array(figure: Figure, color: str) -> tuple[str, int, int]:
+def _icon_array(figure: Figure, color: str, words: Words) -> tuple[str, int, int]:
     """Squares in rows of 20 (100) or one row (10), filled a column at a time
     from the left, so the share reads as a block: a quarter is the first
     five columns of twenty."""
@@ -143,8 +187,9 @@ def _icon_array(figure: Figure, color: str) -> tuple[str, int, int]:
     return "".join(squares), columns * cell, rows * cell
 
 
-def _callout(figure: Figure, color: str) -> tuple[str, int, int]:
-    text = escape(amount(figure, figure.value) if figure.shape == "value" else title_of(figure).split(" (")[0])
+def _callout(figure: Figure, color: str, words: Words) -> tuple[str, int, int]:
+    text = escape(amount(figure, figure.value, words) if figure.shape == "value"
+                  else title_of(figure, words).split(" (")[0])
     label = escape(figure.label or "")
     body = (f'<text x="0" y="34" font-family="{FONT}" font-size="34" font-weight="bold" fill="{color}">{text}</text>'
             + (f'<text x="0" y="52" font-family="{FONT}" font-size="12" fill="{INK}">{label}</text>' if label else ""))
@@ -172,11 +217,11 @@ def _short(text: str, most: int = 22) -> str:
     return text if len(text) <= most else text[:most - 1].rstrip() + "…"
 
 
-def _tick_label(figure: Figure, value: float) -> str:
-    return shown_number(value) + ("%" if figure.unit == "percent" else "")
+def _tick_label(figure: Figure, value: float, words: Words) -> str:
+    return percent(value, words) if figure.unit == "percent" else number(value, words)
 
 
-def _bars(figure: Figure, color: str) -> tuple[str, int, int]:
+def _bars(figure: Figure, color: str, words: Words) -> tuple[str, int, int]:
     """Horizontal bars, one row per category, from a zero axis; each value written at its bar's end."""
     points = figure.series
     names = [_short(p.name) for p in points]
@@ -190,15 +235,15 @@ def _bars(figure: Figure, color: str) -> tuple[str, int, int]:
         top = i * row + 4
         parts.append(_text(left - 5, top + 10, name, "end"))
         parts.append(f'<rect x="{left:g}" y="{top}" width="{x(p.value) - left:.2f}" height="14" fill="{color}"/>')
-        parts.append(_text(x(p.value) + 3, top + 10, amount(figure, p.value)))
+        parts.append(_text(x(p.value) + 3, top + 10, amount(figure, p.value, words)))
     for t in ticks:
         parts.append(f'<line x1="{x(t):.2f}" y1="{height}" x2="{x(t):.2f}" y2="{height + 4}" stroke="{OUTLINE}" '
                      'stroke-width="1"/>')
-        parts.append(_text(x(t), height + 14, _tick_label(figure, t), "middle", 8))
+        parts.append(_text(x(t), height + 14, _tick_label(figure, t, words), "middle", 8))
     return "".join(parts), int(left + plot + 40), height + 18
 
 
-def _columns_or_line(figure: Figure, color: str) -> tuple[str, int, int]:
+def _columns_or_line(figure: Figure, color: str, words: Words) -> tuple[str, int, int]:
     """Columns (or a line through points) over the years or categories, from a zero axis; each value written above its mark."""
     points = figure.series
     ticks = nice_ticks(max(p.value for p in points))
@@ -212,7 +257,7 @@ def _columns_or_line(figure: Figure, color: str) -> tuple[str, int, int]:
     for t in ticks:
         parts.append(f'<line x1="{left - 4}" y1="{y(t):.2f}" x2="{left}" y2="{y(t):.2f}" stroke="{OUTLINE}" '
                      'stroke-width="1"/>')
-        parts.append(_text(left - 6, y(t) + 3, _tick_label(figure, t), "end", 8))
+        parts.append(_text(left - 6, y(t) + 3, _tick_label(figure, t, words), "end", 8))
     if figure.kind == "line":
         path = " ".join(f"{'M' if i == 0 else 'L'}{centre(i):.2f},{y(p.value):.2f}" for i, p in enumerate(points))
         parts.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
@@ -223,7 +268,7 @@ def _columns_or_line(figure: Figure, color: str) -> tuple[str, int, int]:
             width = band * 0.7
             parts.append(f'<rect x="{centre(i) - width / 2:.2f}" y="{y(p.value):.2f}" width="{width:.2f}" '
                          f'height="{base - y(p.value):.2f}" fill="{color}"/>')
-        parts.append(_text(centre(i), y(p.value) - 5, amount(figure, p.value), "middle"))
+        parts.append(_text(centre(i), y(p.value) - 5, amount(figure, p.value, words), "middle"))
         parts.append(_text(centre(i), base + 12, _short(p.name, int(band / 5.4)), "middle"))
     return "".join(parts), left + plot_w + 4, base + 16
 
@@ -245,20 +290,27 @@ _DRAW = {"icon-array": _icon_array, "callout": _callout, "bar": _bars, "column":
          "line": _columns_or_line}
 
 
-def draw(figure: Figure, key: str, primary: str | None = None, source: str = "") -> Chart:
-    """The chart of `figure`, as sanitised inline SVG; `key` makes its ids
-    unique in the page (the fact's id), `source` ends its description."""
+def _kind_name(kind: str, words: Words) -> str:
+    return {"icon-array": words.gettext("Icon array chart."), "callout": words.gettext("Callout chart."),
+            "bar": words.gettext("Bar chart."), "column": words.gettext("Column chart."),
+            "line": words.gettext("Line chart.")}[kind]
+
+
+def draw(figure: Figure, key: str, primary: str | None = None, source: str = "", words: Words = ENGLISH) -> Chart:
+    """The chart of `figure`, as sanitised inline SVG, in the language of
+    `words`; `key` makes its ids unique in the page (the fact's id), `source`
+    ends its description."""
     color = chart_color(primary)
     kind = figure.kind
-    body, width, height = _DRAW[kind](figure, color)
-    title = title_of(figure)
-    described = f"{kind.replace('-', ' ').capitalize()} chart. " + (f"Source: {source}." if source else "")
+    body, width, height = _DRAW[kind](figure, color, words)
+    title = title_of(figure, words)
+    described = _kind_name(kind, words) + (" " + words("Source: %(source)s.", source=source) if source else "")
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-{kind}" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" role="img" aria-labelledby="chart-{key}-title chart-{key}-desc">'
-           f'<title id="chart-{key}-title">{escape(data_statement(figure))}</title>'
+           f'<title id="chart-{key}-title">{escape(data_statement(figure, words))}</title>'
            f'<desc id="chart-{key}-desc">{escape(described)}</desc>{body}</svg>')
     shown = "" if kind == "callout" else title  # a callout's big number is its own title
-    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source, data_statement(figure))
+    return Chart(Markup(_svg_cleaner.clean(svg)), shown, kind, source, data_statement(figure, words))
 
 
 def width_inches(kind: str) -> float:
@@ -272,7 +324,9 @@ def png(chart: Chart, scale: float = 3.0) -> bytes:
     a picture, with the chart's <title> as its alt text).  Same bytes each time."""
     import vl_convert
 
-    return vl_convert.svg_to_png(str(chart.svg), scale=scale)
+    # The sanitiser writes HTML, where a no-break space (between 25 and % in
+    # French) is &nbsp;; an SVG file is XML, which knows only numeric references.
+    return vl_convert.svg_to_png(str(chart.svg).replace("&nbsp;", "&#160;"), scale=scale)
 
 
 def charts_of(cited: CitedBrief, primary: str | None) -> dict[str, Chart]:
@@ -285,5 +339,5 @@ def charts_of(cited: CitedBrief, primary: str | None) -> dict[str, Chart]:
     for fact_id in cited.charted:
         fact = facts[fact_id]
         names = [entries[c.ref].who or entries[c.ref].title for c in fact.cite if c.ref in entries]
-        found[fact_id] = draw(fact.figure, fact_id, primary, "; ".join(dict.fromkeys(names)))
+        found[fact_id] = draw(fact.figure, fact_id, primary, "; ".join(dict.fromkeys(names)), cited.words)
     return found

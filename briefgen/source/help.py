@@ -124,6 +124,10 @@ for _model in ("Fact", "Brief", "Reference", "Citation", "FactTranslation", "Bri
     HELP.setdefault(_model, {}).update({k: v for k, v in TRANSLATION.items() if k not in HELP.get(_model, {})})
 HELP["CitationTranslation"]["quote"] = "A translation of the quote, shown beside it; the quote itself stays the " \
     "source's exact words."
+HELP["FactTranslation"]["figure_label"] = "The figure's label in this language (what is counted, as the " \
+    "translated claim names it): the chart shows it."
+HELP["FactTranslation"]["figure_names"] = "The names of the figure's categories in this language, one for each " \
+    "point of its series, in the same order: the chart shows them."
 HELP["CitationTranslation"]["locator"] = "Where in the source, in this language (punto 12)."
 
 # The fields of a reference a form shows first; the others are folded away.

@@ -29,6 +29,8 @@ class _Translation(BaseModel):
 class FactTranslation(_Translation):
     claim: Claim
     detail: Long | None = None
+    figure_label: Short | None = None  # the figure's label (what is counted), drawn on the chart
+    figure_names: list[Short] | None = Field(default=None, min_length=1)  # one per category of a series, in order
 
 
 class BriefTranslation(_Translation):
@@ -74,7 +76,24 @@ def original_of(record) -> dict:
         data["headings"] = [s.heading for s in record.sections]
         return data
     fields = FACT_FIELDS if kind == "Fact" else REFERENCE_FIELDS
-    return {f: getattr(record, f) for f in fields}
+    data = {f: getattr(record, f) for f in fields}
+    if kind == "Fact":
+        data.update(_figure_words(record.figure))
+    return data
+
+
+def _figure_words(figure) -> dict:
+    """The words a fact's chart draws, when it has any: what is counted and
+    the names of a series' categories (years need no translation).  Absent
+    when there are none, so that a fact without them keeps its digest."""
+    words = {}
+    if figure is None:
+        return words
+    if figure.label:
+        words["figure_label"] = figure.label
+    if figure.series and any(p.label for p in figure.series):
+        words["figure_names"] = [p.name for p in figure.series]
+    return words
 
 
 def digest_of(record) -> str:
@@ -125,16 +144,24 @@ def missing_translations(record, lang: str, severity: str = "warning", why: str 
         if not value or name == "title" and _kind(record) == "reference":
             continue  # a source's title may stay in its own language
         if t is not None and getattr(t, name) is not None:
-            if name == "headings" and len(t.headings) != len(value):
-                problems.append(record.problem(("translations", lang, "headings"),
-                                               f"the {lang} translation of brief '{record.id}' has "
-                                               f"{len(t.headings)} headings for {len(value)} sections",
+            if name in _COUNTED and len(getattr(t, name)) != len(value):
+                what, of = _COUNTED[name]
+                problems.append(record.problem(("translations", lang, name),
+                                               f"the {lang} translation of {_kind(record)} '{record.id}' has "
+                                               f"{len(getattr(t, name))} {what} for {len(value)} {of}",
                                                "bad-translation", "error"))
             continue
-        loc = ("sections", 0, "heading") if name == "headings" else (name,)
+        loc = _WHERE.get(name, (name,))
         problems.append(record.problem(loc, f"{_kind(record)} '{record.id}' has no {lang} translation of "
                                        f"'{name}'{why}", "missing-translation", severity))
     return problems
+
+
+# Translations given as a list, one per item of the original, and where a
+# missing one is reported.
+_COUNTED = {"headings": ("headings", "sections"), "figure_names": ("names", "categories of its figure")}
+_WHERE = {"headings": ("sections", 0, "heading"), "figure_label": ("figure", "label"),
+          "figure_names": ("figure", "series", 0, "label")}
 
 
 def translated(record, lang: str, name: str):
