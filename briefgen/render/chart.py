@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import nh3
-from babel.numbers import format_decimal, get_currency_symbol
+from babel.numbers import get_currency_symbol
 from markupsafe import Markup, escape
 
 from briefgen.compose.cite import CitedBrief
@@ -65,15 +65,10 @@ def chart_color(primary: str | None) -> str:
     return primary if primary and contrast(primary, "#ffffff") >= 3 else DEFAULT_COLOR
 
 
-def number(value: float, words: Words = ENGLISH) -> str:
-    """A value as a reader of the language writes it: 3.2, 1,200 (en); 3,2, 1.200 (es)."""
-    return format_decimal(value, locale=words.locale, decimal_quantization=False)
-
-
 def percent(value: float, words: Words = ENGLISH) -> str:
     """25% (en), 25 % (es, fr): the locale's percent sign where its data puts it."""
     pattern = words.locale.percent_formats[None]
-    return pattern.prefix[0] + number(value, words) + pattern.suffix[0]
+    return pattern.prefix[0] + words.number(value) + pattern.suffix[0]
 
 
 def fraction_words(part: float, whole: float, words: Words = ENGLISH) -> str | None:
@@ -89,7 +84,7 @@ def fraction_words(part: float, whole: float, words: Words = ENGLISH) -> str | N
 
 
 def _magnitude(figure: Figure, value: float, words: Words) -> str:
-    shown = number(value, words)
+    shown = words.number(value)
     if figure.magnitude is None:
         return shown
     many = 1 if value == 1 else 2
@@ -133,7 +128,7 @@ def title_of(figure: Figure, words: Words = ENGLISH) -> str:
         spelled = fraction_words(part, whole, words)
         shown = percent(round(fraction * 100, 1), words)
         if spelled is None and figure.shape == "part":
-            spelled = words("%(part)s in %(whole)s", part=number(part, words), whole=number(whole, words))
+            spelled = words("%(part)s in %(whole)s", part=words.number(part), whole=words.number(whole))
         if spelled is None:
             return words("%(number)s %(label)s", number=shown, label=label) if label else shown
         said = words("%(number)s %(label)s", number=spelled, label=label) if label else spelled
@@ -218,7 +213,7 @@ def _short(text: str, most: int = 22) -> str:
 
 
 def _tick_label(figure: Figure, value: float, words: Words) -> str:
-    return percent(value, words) if figure.unit == "percent" else number(value, words)
+    return percent(value, words) if figure.unit == "percent" else words.number(value)
 
 
 def _bars(figure: Figure, color: str, words: Words) -> tuple[str, int, int]:

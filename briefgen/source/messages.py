@@ -153,8 +153,9 @@ class Words:
         return _babel_date(dt.date(*parts), format="long", locale=self.locale)
 
     def number(self, value: float) -> str:
-        """A number as the language writes it: 1,200 (en), 1.200 (es), 1 200 (fr)."""
-        return format_decimal(value, locale=self.locale)
+        """A number as the language writes it, its decimals as given (none
+        rounded away): 1,200 and 3.2 (en), 1.200 and 3,2 (es), 1 200 (fr)."""
+        return format_decimal(value, locale=self.locale, decimal_quantization=False)
 
 
 ENGLISH = Words()
