@@ -93,6 +93,7 @@ def test_the_spanish_word_document_is_in_spanish(spanish):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Lo esencial" in text and "Lo que pedimos" in text and "Fuentes" in text
     assert "Bottom line" not in text and "What we ask" not in text
+    assert "Fuente: MSNBC" in text and "Source" not in text  # the line under the chart
     import zipfile
 
     with zipfile.ZipFile(root / "output" / f"{ONE_PAGER}.es.docx") as package:

@@ -155,7 +155,7 @@ def _chart(cf: CitedFact, drawn: Chart | None, cited: CitedBrief, scale: float) 
         return []
     picture = _picture(drawn)
     notes = _note_style(cited)
-    source = "Source" + (f": {drawn.source}" if drawn.source and (notes or not cf.in_text) else
+    source = cited.words.gettext("Source") + (f": {drawn.source}" if drawn.source and (notes or not cf.in_text) else
                          ":" if cf.in_text else "")
     title = [A.wrap("Strong", A.text(period(drawn.title))), {"t": "Space"}] if drawn.title else []
     line = title + A.text(source) + (_marks(cf, cited) if notes else _markers(cf, cited))
